@@ -1,0 +1,54 @@
+// The dataset vocabulary (names, shapes, the loaded train/val sets) and the one entry that loads them.
+
+import { UsageError } from '../errors.js';
+import { loadFixture } from './fixture.js';
+import { loadStandard } from './mnist.js';
+
+export interface ImageSet {
+  /** [N, H, W, C] float32, NHWC, pixels / 255 (original-conventions.md §2: no other preprocessing). */
+  images: Float32Array;
+  /** [N] class ids. */
+  labels: Uint8Array;
+  count: number;
+}
+
+export interface LoadedDataset {
+  name: DatasetName;
+  /** [H, W, C] of one image. */
+  imageShape: [number, number, number];
+  numClasses: number;
+  /** The paper's training set: 55,000 images in original order (the fixture: what it holds). */
+  train: ImageSet;
+  /** The 5,000 validation images in the order numpy's `choice` returns them. */
+  val: ImageSet;
+  /** Directory the files were read from. */
+  source: string;
+  /** sha256 hex over train images, train labels, val images, val labels (uint8 bytes): names data and split. */
+  fingerprint: string;
+}
+
+export const DATASET_NAMES = ['fashion-mnist', 'mnist', 'fashion-mnist-fixture'] as const;
+export type DatasetName = (typeof DATASET_NAMES)[number];
+
+export interface LoadDatasetOptions {
+  /** The config's `data_dir` or `--data-dir`; wins over LCA_DATA_DIR and the default. */
+  dataDir?: string;
+  /** Environment to read LCA_DATA_DIR and HOME from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** The lca package root, where `fixtures/` lives. */
+  projectRoot: string;
+}
+
+/** Loads a dataset by name, with the paper's split applied. Throws InputError naming the file at fault. */
+export function loadDataset(name: DatasetName, opts: LoadDatasetOptions): LoadedDataset {
+  switch (name) {
+    case 'fashion-mnist':
+    case 'mnist':
+      return loadStandard(name, opts.dataDir, opts.env ?? process.env);
+    case 'fashion-mnist-fixture':
+      return loadFixture(opts.projectRoot);
+    default:
+      // Unreachable for typed callers; guards names that arrive unchecked from JS or YAML.
+      throw new UsageError(`unknown dataset '${String(name)}' (expected one of: ${DATASET_NAMES.join(', ')})`);
+  }
+}
