@@ -1,0 +1,37 @@
+// Moving examples onto the backend: a contiguous slice or a gathered minibatch of an ImageSet as
+// image and one-hot label tensors.
+import * as tf from '@tensorflow/tfjs';
+import type { ImageSet } from '../data/dataset.js';
+import type { Network } from './network.js';
+import type { Batch } from './loss.js';
+
+function toBatch(net: Network, images: Float32Array, labels: ArrayLike<number>, count: number): Batch {
+  const [h, w, c] = net.inputShape;
+  return {
+    images: tf.tensor4d(images, [count, h, w, c]),
+    oneHot: tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(labels), 'int32'), net.numClasses).toFloat() as tf.Tensor2D),
+  };
+}
+
+export const pixelsPerImage = (net: Network): number => net.inputShape.reduce((a, b) => a * b, 1);
+
+/** Examples [start, start + count) in stored order. */
+export function sliceBatch(net: Network, set: ImageSet, start: number, count: number): Batch {
+  const pixels = pixelsPerImage(net);
+  return toBatch(net, set.images.subarray(start * pixels, (start + count) * pixels), set.labels.subarray(start, start + count), count);
+}
+
+/** The examples at `indices` (a shuffled minibatch). */
+export function gatherBatch(net: Network, set: ImageSet, indices: ArrayLike<number>): Batch {
+  const pixels = pixelsPerImage(net);
+  const images = new Float32Array(indices.length * pixels);
+  const labels = new Uint8Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    images.set(set.images.subarray(i * pixels, (i + 1) * pixels), k * pixels);
+    labels[k] = set.labels[i];
+  }
+  return toBatch(net, images, labels, indices.length);
+}
+
+export const disposeBatch = (batch: Batch): void => tf.dispose([batch.images, batch.oneHot]);

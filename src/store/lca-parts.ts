@@ -1,0 +1,112 @@
+// The LCA matrix on disk: `lca/<method>/part-<first>-<last>.arrow`, each part the rows t = first …
+// last (inclusive) of the T×K matrix plus the per-iteration columns. A part is written under a
+// temporary name and renamed when complete, so a killed compute loses only the part in progress;
+// readers see the parts as one matrix in iteration order and name any gap or overlap.
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import { openRowFile, RowFileWriter, type RowBatch, type RowLayout, type ScalarColumn } from './arrow-rows.js';
+import type { ManifestVariable } from './manifest.js';
+
+export const PER_ITERATION_COLUMNS = ['loss', 'next_loss', 'delta_loss', 'lca_sum', 'error'] as const;
+
+export interface PartFile {
+  first: number;
+  last: number;
+  file: string;
+}
+
+const PART_PATTERN = /^part-(\d+)-(\d+)\.arrow$/;
+const partName = (first: number, last: number) => `part-${String(first).padStart(6, '0')}-${String(last).padStart(6, '0')}.arrow`;
+
+export const lcaDir = (run: string, method: string): string => path.join(run, 'lca', method);
+
+export function lcaLayout(variables: readonly ManifestVariable[], withVal: boolean): RowLayout {
+  const scalars: ScalarColumn[] = [
+    { name: 'iteration', type: 'int32' },
+    ...PER_ITERATION_COLUMNS.map((name) => ({ name, type: 'float64' as const })),
+    { name: 'splits', type: 'int32' },
+    ...(withVal ? PER_ITERATION_COLUMNS.map((name) => ({ name: `val_${name}`, type: 'float64' as const })) : []),
+  ];
+  return { scalars, vectors: variables.map((v) => ({ name: v.name, size: v.size })) };
+}
+
+/** Complete parts in iteration order; overlapping parts are an error naming both files. */
+export function listParts(dir: string): PartFile[] {
+  if (!fs.existsSync(dir)) return [];
+  const parts = fs.readdirSync(dir).flatMap((name) => {
+    const m = PART_PATTERN.exec(name);
+    return m ? [{ first: Number(m[1]), last: Number(m[2]), file: path.join(dir, name) }] : [];
+  });
+  parts.sort((a, b) => a.first - b.first);
+  for (let k = 1; k < parts.length; k++) {
+    if (parts[k].first <= parts[k - 1].last) throw new InputError(`${parts[k - 1].file} and ${parts[k].file} overlap`);
+  }
+  return parts;
+}
+
+/** The sub-ranges of [first, last] that no part covers. */
+export function missingRanges(parts: readonly PartFile[], first: number, last: number): [number, number][] {
+  const missing: [number, number][] = [];
+  let next = first;
+  for (const part of parts) {
+    if (part.last < next || part.first > last) continue;
+    if (part.first > next) missing.push([next, part.first - 1]);
+    next = Math.max(next, part.last + 1);
+  }
+  if (next <= last) missing.push([next, last]);
+  return missing;
+}
+
+export interface PartWriter {
+  append(scalars: Record<string, number>, lca: ArrayLike<number>): Promise<void>;
+  /** Closes the file and renames it into place: only now do readers see the part. */
+  commit(): Promise<string>;
+}
+
+export function createPartWriter(dir: string, first: number, last: number, layout: RowLayout, metadata: Record<string, string>): PartWriter {
+  fs.mkdirSync(dir, { recursive: true });
+  const final = path.join(dir, partName(first, last));
+  const temporary = path.join(dir, `.${partName(first, last)}.${process.pid}.tmp`);
+  fs.rmSync(temporary, { force: true });
+  const writer = RowFileWriter.create(temporary, layout, metadata);
+  return {
+    append: (scalars, lca) => writer.append(scalars, lca),
+    async commit() {
+      await writer.close();
+      fs.renameSync(temporary, final);
+      return final;
+    },
+  };
+}
+
+/** Metadata of the first part, or null when nothing is computed yet. */
+export async function firstPartMetadata(dir: string): Promise<Map<string, string> | null> {
+  const [part] = listParts(dir);
+  if (!part) return null;
+  const reader = await openRowFile(part.file);
+  await reader.close();
+  return reader.metadata;
+}
+
+/**
+ * Every batch of rows t = first … last across the parts, in order. A range that the parts do not
+ * cover is an InputError that names the missing iterations.
+ */
+export async function* readLcaBatches(dir: string, first: number, last: number): AsyncGenerator<RowBatch> {
+  const parts = listParts(dir);
+  const missing = missingRanges(parts, first, last);
+  if (missing.length > 0) {
+    const ranges = missing.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
+    throw new InputError(`${dir}: LCA missing for iterations ${ranges}; run \`lca compute\` for them`);
+  }
+  for (const part of parts) {
+    if (part.last < first || part.first > last) continue;
+    const reader = await openRowFile(part.file);
+    try {
+      for await (const batch of reader.batches()) yield batch;
+    } finally {
+      await reader.close();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// manifest.json: everything needed to reproduce a run and to read its files without our code.
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors.js';
+import type { TrainConfig } from '../config/schema.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_FORMAT = 'lca-run/1';
+
+export interface ManifestVariable {
+  name: string;
+  shape: number[];
+  offset: number; // first index in the flat θ vector
+  size: number;
+}
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  created: string; // ISO time
+  config: TrainConfig;
+  model: { name: string; parameters: number; variables: ManifestVariable[]; uses_batch_statistics: boolean };
+  dataset: {
+    name: string;
+    source: string;
+    train_count: number;
+    val_count: number;
+    fingerprint: string; // sha256 of the uint8 train and val data, split order included
+    image_shape: number[];
+    num_classes: number;
+  };
+  training: { iterations: number; iterations_per_epoch: number; seconds: number };
+  backend: { name: string; package: string; version: string };
+  versions: Record<string, string>;
+  files: { weights: string };
+}
+
+export function writeManifest(dir: string, manifest: Manifest): void {
+  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+}
+
+export function readManifest(dir: string): Manifest {
+  const file = path.join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`${dir}: not a run directory (no ${MANIFEST_FILE}); create one with \`lca train\``);
+    throw new InputError(`${file}: cannot read (${code ?? String(err)})`);
+  }
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch (err) {
+    throw new InputError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  if (manifest?.format !== MANIFEST_FORMAT) {
+    throw new InputError(`${file}: unsupported manifest format ${JSON.stringify(manifest?.format)} (expected ${MANIFEST_FORMAT})`);
+  }
+  return manifest;
+}

@@ -1,0 +1,42 @@
+// The training loop: minibatches in a per-epoch shuffled order, one optimizer step each, and every
+// iterate θ_0 … θ_T handed to a sink before the step that leaves it (as the original saves them).
+import type { ImageSet } from '../data/dataset.js';
+import { RandomState } from '../data/mt19937.js';
+import { disposeBatch, gatherBatch } from '../models/batches.js';
+import { accumulateLossAndGradient } from '../models/loss.js';
+import type { Network } from '../models/network.js';
+import type { Optimizer } from './optimizers.js';
+
+export interface TrainPlan {
+  iterations: number;
+  batchSize: number;
+  seed: number; // shuffling stream; numpy's np.random.seed(seed) + permutation(N) per epoch
+}
+
+/** Receives θ_t and the loss of the minibatch step t takes from it (NaN for the final θ_T). */
+export type IterateSink = (iteration: number, theta: Float32Array, minibatchLoss: number) => Promise<void>;
+
+/** floor(N / batch): the last partial batch of an epoch is dropped, as in the original (§4). */
+export const iterationsPerEpoch = (count: number, batchSize: number): number => Math.floor(count / batchSize);
+
+export async function train(net: Network, set: ImageSet, theta: Float32Array, optimizer: Optimizer, plan: TrainPlan, sink: IterateSink): Promise<void> {
+  const perEpoch = iterationsPerEpoch(set.count, plan.batchSize);
+  const rng = new RandomState(plan.seed);
+  const gradient = new Float64Array(theta.length);
+  let order: Int32Array = new Int32Array(0);
+  for (let t = 0; t < plan.iterations; t++) {
+    const step = t % perEpoch;
+    if (step === 0) order = rng.permutation(set.count);
+    const batch = gatherBatch(net, set, order.subarray(step * plan.batchSize, (step + 1) * plan.batchSize));
+    gradient.fill(0);
+    let lossSum: number;
+    try {
+      lossSum = accumulateLossAndGradient(net, theta, batch, gradient, 1 / plan.batchSize);
+    } finally {
+      disposeBatch(batch);
+    }
+    await sink(t, theta, lossSum / plan.batchSize);
+    optimizer.step(theta, gradient);
+  }
+  await sink(plan.iterations, theta, Number.NaN);
+}
