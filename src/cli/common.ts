@@ -1,0 +1,30 @@
+// Options every command shares, and the one place stdout is written.
+import { Command, Option } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { BACKEND_CHOICES } from '../backend/names.js';
+import { METHODS } from '../lca/integrate.js';
+import { createLogger, LOG_LEVELS, reporterFor, type LogLevel } from './console.js';
+import type { Reporter } from '../jobs/reporter.js';
+
+/** The package root (where `fixtures/` and `configs/` live), from dist/src/cli/. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export const logLevelOption = () =>
+  new Option('--log-level <level>', 'log detail on stderr').choices(LOG_LEVELS).default('info');
+
+export const backendOption = () =>
+  new Option('--backend <name>', 'TF.js backend; auto tries tensorflow-gpu, tensorflow, wasm, cpu in that order').choices(BACKEND_CHOICES);
+
+export const methodOption = () =>
+  new Option('--method <method>', 'path integration: first-order uses ∇L(θ_t); simpson (1,4,1)/6; adaptive doubles Simpson while |error| > tolerance')
+    .choices(METHODS);
+
+export function reporterFrom(options: { logLevel: LogLevel }): Reporter {
+  return reporterFor(createLogger(options.logLevel));
+}
+
+export const writeOut = (text: string): void => {
+  process.stdout.write(text);
+};
+
+export type { Command };

@@ -1,0 +1,50 @@
+// `lca compute`: flags → runCompute.
+import { Command } from 'commander';
+import { DEFAULT_MAX_SPLITS, DEFAULT_TOLERANCE, type Method } from '../lca/integrate.js';
+import type { BackendChoice } from '../backend/names.js';
+import { backendOption, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom } from './common.js';
+import { parseIterationRange, parseNumber, parsePositiveInteger } from './parse.js';
+import type { LogLevel } from './console.js';
+
+interface ComputeFlags {
+  run: string;
+  method: Method;
+  val?: boolean;
+  iterations?: [number, number | undefined];
+  tolerance: number;
+  maxSplits: number;
+  evalBatchSize?: number;
+  partSize: number;
+  backend: BackendChoice;
+  dataDir?: string;
+  force?: boolean;
+  logLevel: LogLevel;
+}
+
+export const computeCommand = () =>
+  new Command('compute')
+    .description('integrate full-training-set gradients along the saved path and write the T×K LCA matrix')
+    .requiredOption('-r, --run <dir>', 'run directory made by `lca train`')
+    .addOption(methodOption().default('adaptive'))
+    .option('--val', 'also integrate the validation loss; the larger error drives splitting')
+    .option('--iterations <a:b>', 'compute rows a … b−1 only (default: all)', parseIterationRange)
+    .option('--tolerance <nats>', 'adaptive: split while |ΔL − ΣLCA| exceeds this', parseNumber, DEFAULT_TOLERANCE)
+    .option('--max-splits <n>', 'adaptive: at most this many Simpson intervals', parsePositiveInteger, DEFAULT_MAX_SPLITS)
+    .option('--eval-batch-size <n>', 'evaluation batch (default: the run\'s eval_batch_size)', parsePositiveInteger)
+    .option('--part-size <n>', 'iterations per part file (a killed compute loses at most one part)', parsePositiveInteger, 50)
+    .addOption(backendOption().default('auto'))
+    .option('--data-dir <dir>', 'folder with the dataset files, if not where training found them')
+    .option('--force', 'discard results already computed with this method and recompute')
+    .addOption(logLevelOption())
+    .action(async (flags: ComputeFlags) => {
+      const { runCompute } = await import('../jobs/compute.js');
+      const { readManifest } = await import('../store/manifest.js');
+      const range = flags.iterations;
+      const last = range && range[1] === undefined ? readManifest(flags.run).training.iterations - 1 : range?.[1];
+      await runCompute({
+        run: flags.run, method: flags.method, val: !!flags.val,
+        iterations: range ? [range[0], last!] : undefined,
+        tolerance: flags.tolerance, maxSplits: flags.maxSplits, evalBatchSize: flags.evalBatchSize, partSize: flags.partSize,
+        backend: flags.backend, dataDir: flags.dataDir, force: !!flags.force, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
+      });
+    });

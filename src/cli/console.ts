@@ -1,0 +1,52 @@
+// The CLI's voice on stderr: pino log lines (JSON off a terminal, plain text on one) and an ora
+// progress line on a terminal only, so stdout stays pure data and CI logs stay free of spinners.
+import { pino, type Logger } from 'pino';
+import ora from 'ora';
+import type { Progress, Reporter } from '../jobs/reporter.js';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const interactive = (): boolean => !!process.stderr.isTTY && !process.env.CI && process.env.TERM !== 'dumb';
+
+export function createLogger(level: LogLevel): Logger {
+  if (!interactive()) return pino({ level, base: undefined }, pino.destination({ dest: 2, sync: true }));
+  const human = {
+    write(line: string) {
+      const entry = JSON.parse(line) as { level: number; msg: string };
+      const tag = entry.level >= 50 ? 'error: ' : entry.level >= 40 ? 'warning: ' : '';
+      process.stderr.write(`${tag}${entry.msg}\n`);
+    },
+  };
+  return pino({ level, base: undefined }, human);
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 90) return `${Math.round(s)}s`;
+  if (s < 5400) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+function spinner(label: string): Progress {
+  if (!interactive()) return { update() {}, stop() {} };
+  const spin = ora({ text: label, stream: process.stderr, color: process.env.NO_COLOR ? false : 'cyan' }).start();
+  const started = performance.now();
+  return {
+    update(done, total) {
+      const elapsed = (performance.now() - started) / 1000;
+      const rate = done / elapsed;
+      spin.text = `${label}: ${done}/${total} iterations, ${rate.toFixed(2)} it/s, ETA ${formatSeconds((total - done) / rate)}`;
+    },
+    stop: () => spin.stop(),
+  };
+}
+
+export function reporterFor(log: Logger): Reporter {
+  return {
+    info: (message, fields) => log.info(fields ?? {}, message),
+    debug: (message, fields) => log.debug(fields ?? {}, message),
+    warn: (message, fields) => log.warn(fields ?? {}, message),
+    progress: spinner,
+  };
+}

@@ -1,0 +1,43 @@
+// The `lca` program: declares the commands and maps every failure to one line on stderr and an
+// exit code — 0 success, 2 usage (bad flags, config keys), 1 anything else. bin/lca.js exits.
+import { Command, CommanderError } from 'commander';
+import { ExistsError, InputError, LcaError, UsageError } from '../errors.js';
+import { analyzeCommand } from './analyze.js';
+import { computeCommand } from './compute.js';
+import { demoCommand } from './demo.js';
+import { trainCommand } from './train.js';
+
+function program(): Command {
+  const root = new Command('lca')
+    .description('Loss Change Allocation (Lan et al., NeurIPS 2019): which parameters help or hurt training, when, and by how much')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  for (const command of [demoCommand(), trainCommand(), computeCommand(), analyzeCommand()]) {
+    root.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
+  }
+  return root;
+}
+
+/** Runs the CLI and returns the exit code; only the caller exits. */
+export async function main(argv: string[]): Promise<number> {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exitCode = 0; // `lca … | head` is a normal end
+  });
+  try {
+    await program().parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // commander already printed it
+    if (err instanceof UsageError) {
+      process.stderr.write(`lca: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof InputError || err instanceof ExistsError || err instanceof LcaError) {
+      process.stderr.write(`lca: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`lca: internal error, please report it with this trace:\n${(err as Error)?.stack ?? String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,22 @@
+// What a job may tell the person running it: structured log lines and a progress count. The CLI
+// implements this with pino (stderr) and ora (a terminal only); tests pass a silent one.
+
+export interface Progress {
+  /** `done` of `total` units finished. */
+  update(done: number, total: number): void;
+  stop(): void;
+}
+
+export interface Reporter {
+  info(message: string, fields?: Record<string, unknown>): void;
+  debug(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  progress(label: string): Progress;
+}
+
+export const silentReporter: Reporter = {
+  info() {},
+  debug() {},
+  warn() {},
+  progress: () => ({ update() {}, stop() {} }),
+};
