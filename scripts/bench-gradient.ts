@@ -1,0 +1,37 @@
+// One measurement for scripts/bench: the full-dataset loss + gradient of MNIST-FC on one backend.
+// Prints one JSON line: {backend, examples, seconds (median of repeats), examples_per_second}.
+import { initBackend } from '../src/backend/init.js';
+import type { BackendChoice } from '../src/backend/names.js';
+import { loadDataset } from '../src/data/dataset.js';
+import { FullDatasetObjective } from '../src/lca/full-dataset.js';
+import { initialParameters } from '../src/models/init.js';
+import { mnistFc } from '../src/models/mnist-fc.js';
+import { fileURLToPath } from 'node:url';
+
+const [backendArg, examplesArg, repeatsArg, batchArg] = process.argv.slice(2);
+const examples = Number(examplesArg ?? 55000);
+const repeats = Number(repeatsArg ?? 3);
+const evalBatch = Number(batchArg ?? 11000);
+
+const info = await initBackend(backendArg as BackendChoice);
+const fixture = loadDataset('fashion-mnist-fixture', { projectRoot: fileURLToPath(new URL('../../', import.meta.url)) }).train;
+// Tile the 10,000 real images up to the requested count: timing depends on shapes, not values.
+const images = new Float32Array(examples * 784);
+const labels = new Uint8Array(examples);
+for (let n = 0; n < examples; n++) {
+  images.set(fixture.images.subarray((n % fixture.count) * 784, (n % fixture.count + 1) * 784), n * 784);
+  labels[n] = fixture.labels[n % fixture.count];
+}
+const objective = new FullDatasetObjective(mnistFc, { images, labels, count: examples }, evalBatch);
+const theta = initialParameters(mnistFc.variables, 0);
+objective.lossAndGradient(theta); // warm-up: kernel set-up and heap growth
+const times: number[] = [];
+for (let r = 0; r < repeats; r++) {
+  const start = performance.now();
+  objective.lossAndGradient(theta);
+  times.push((performance.now() - start) / 1000);
+}
+times.sort((a, b) => a - b);
+const seconds = times[Math.floor(times.length / 2)];
+console.log(JSON.stringify({ backend: info.name, examples, seconds, examples_per_second: examples / seconds }));
+objective.dispose();
