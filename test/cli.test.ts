@@ -36,6 +36,8 @@ test('train writes a run whose manifest records config, model, data and backend'
   assert.deepEqual(manifest.model.variables.map((v: { name: string }) => v.name), ['fc_1/kernel', 'fc_1/bias', 'fc_2/kernel', 'fc_2/bias', 'fc_3/kernel', 'fc_3/bias']);
   assert.equal(manifest.backend.name, 'wasm');
   assert.equal(manifest.dataset.train_count, 10000);
+  assert.match(manifest.versions['apache-arrow'], /^\d+\.\d+\.\d+$/);
+  assert.match(manifest.versions['@tensorflow/tfjs'], /^\d+\.\d+\.\d+$/);
   assert.ok(fs.statSync(path.join(run, 'weights.arrow')).size > 7 * 84060 * 4);
 });
 
@@ -78,6 +80,20 @@ test('compute, then analyze in every format', () => {
   const table = lca(['analyze', '--run', run, '--report', 'helped', '--format', 'table']);
   assert.match(table.stdout, /^percent_helped\s+\d+\.\d+$/m);
   noEscapes(table.stdout);
+});
+
+test('--val integrates the validation loss too; --iterations computes a sub-range', () => {
+  const result = lca(['compute', '--run', run, '--method', 'simpson', '--val', '--iterations', '2:5', '--backend', 'wasm']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(fs.readdirSync(path.join(run, 'lca', 'simpson')), ['part-000002-000004.arrow']);
+  const error = JSON.parse(lca(['analyze', '--run', run, '--report', 'error', '--method', 'simpson', '--format', 'json']).stdout);
+  assert.equal(error.range, '2:5');
+  assert.equal(error.iterations, 3);
+  assert.equal(typeof error.val_max_abs_error, 'number');
+  assert.ok(error.val_total_delta_loss < 0);
+  const beyond = lca(['analyze', '--run', run, '--report', 'helped', '--method', 'simpson', '--iterations', '0:5']);
+  assert.equal(beyond.code, 1);
+  assert.match(beyond.stderr, /LCA missing for iterations 0-1; run `lca compute` for them/);
 });
 
 test('a closed pipe ends quietly with exit 0', () => {
@@ -134,9 +150,9 @@ test('analyze names what is missing', () => {
   const notRun = lca(['analyze', '--run', tmp, '--report', 'helped']);
   assert.equal(notRun.code, 1);
   assert.equal(notRun.stderr.trim(), `lca: ${tmp}: not a run directory (no manifest.json); create one with \`lca train\``);
-  const noMethod = lca(['analyze', '--run', run, '--report', 'helped', '--method', 'simpson']);
+  const noMethod = lca(['analyze', '--run', run, '--report', 'helped', '--method', 'first-order']);
   assert.equal(noMethod.code, 1);
-  assert.match(noMethod.stderr, /no LCA computed with --method simpson \(have: adaptive\)/);
+  assert.match(noMethod.stderr, /no LCA computed with --method first-order \(have: simpson, adaptive\)/);
 });
 
 test('demo runs the whole pipeline on the bundled data', () => {
