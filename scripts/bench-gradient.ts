@@ -13,7 +13,13 @@ const examples = Number(examplesArg ?? 55000);
 const repeats = Number(repeatsArg ?? 3);
 const evalBatch = Number(batchArg ?? 11000);
 
-const info = await initBackend(backendArg as BackendChoice);
+let info;
+try {
+  info = await initBackend(backendArg as BackendChoice);
+} catch (err) {
+  console.error((err as Error).message); // one line: why this backend cannot run here
+  process.exit(1);
+}
 const fixture = loadDataset('fashion-mnist-fixture', { projectRoot: fileURLToPath(new URL('../../', import.meta.url)) }).train;
 // Tile the 10,000 real images up to the requested count: timing depends on shapes, not values.
 const images = new Float32Array(examples * 784);

@@ -38,7 +38,7 @@ for (const backend of AUTO_ORDER) {
 }
 const python = '/usr/bin/python3';
 const hasTorch = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
-if (!hasTorch) console.error('skip pytorch peer: python3-torch is not installed (apt-get install python3-torch)');
+if (!hasTorch) console.error('skip pytorch peer: python3-torch is not installed (run scripts/install-peer.sh as root)');
 else {
   for (const threads of [1, 2]) {
     const r = run(python, [path.join(root, 'scripts/peer/fc_gradient.py'), String(examples), String(repeats), String(batch), String(threads), path.join(root, 'fixtures/fashion-mnist-subset/train-images-idx3-ubyte.gz')]);

@@ -1,6 +1,6 @@
 """PyTorch peer for scripts/bench: full-dataset loss + gradient of MNIST-FC (784-100-50-10, ReLU),
 mean cross-entropy summed over fixed evaluation batches, as lca computes it. Prints one JSON line."""
-import gzip, json, sys, time
+import gzip, json, os, sys, time
 
 import numpy as np
 import torch
@@ -37,5 +37,7 @@ for _ in range(repeats):
     loss_and_gradient()
     times.append(time.perf_counter() - start)
 seconds = sorted(times)[len(times) // 2]
-print(json.dumps({"backend": f"pytorch {torch.__version__} ({threads} thread{'s' if threads > 1 else ''})",
+blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
+blas_name = "openblas" if "openblas" in blas else "reference BLAS" if "/blas/" in blas else os.path.basename(os.path.dirname(blas))
+print(json.dumps({"backend": f"pytorch {torch.__version__} {blas_name} ({threads} thread{'s' if threads > 1 else ''})",
                   "examples": examples, "seconds": seconds, "examples_per_second": examples / seconds}))
