@@ -5,6 +5,7 @@ import { countSigns, helpedFold } from '../src/analyze/helped.js';
 import { layersFold } from '../src/analyze/layers.js';
 import { errorFold } from '../src/analyze/error.js';
 import type { LcaRow, VariableInfo } from '../src/analyze/rows.js';
+import { selectVariables } from '../src/analyze/groups.js';
 
 const variables: VariableInfo[] = [
   { name: 'fc_1/kernel', shape: [2, 2], size: 4 },
@@ -34,7 +35,7 @@ test('countSigns: negatives and positives; 0 and −0 are neither', () => {
 });
 
 test('helped: per-iteration counts and the Table 1 statistic with zeros ignored', () => {
-  const fold = helpedFold(variables);
+  const fold = helpedFold(selectVariables(variables, 'bias'));
   matrix.forEach((values, t) => fold.add(row(t, values)));
   const r = fold.result();
   assert.deepEqual(r.iterations.map((it) => [it.helped, it.hurt, it.zero]), [[4, 2, 2], [7, 1, 0], [1, 1, 6]]);
@@ -44,7 +45,7 @@ test('helped: per-iteration counts and the Table 1 statistic with zeros ignored'
 });
 
 test('layers: sums per variable and per layer (kernel + bias), with shares of the total', () => {
-  const fold = layersFold(variables);
+  const fold = layersFold(selectVariables(variables, 'bias'));
   matrix.forEach((values, t) => fold.add(row(t, values)));
   const r = fold.result();
   // kernel: 0 − 4 + 2 = −2; bias: 0 − 2 + 0 = −2; fc_2/kernel: −4 + 0 − 1 = −5

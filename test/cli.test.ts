@@ -66,7 +66,7 @@ test('compute, then analyze in every format', () => {
   assert.equal(layers.code, 0);
   assert.equal(layers.stderr, '');
   const lines = layers.stdout.trim().split('\n');
-  assert.equal(lines[0], 'layer\tlca\tshare\tparameters');
+  assert.equal(lines[0], 'layer\tlca\tshare\tparameters\thurt');
   assert.deepEqual(lines.slice(1).map((l) => l.split('\t')[0]), ['fc_1', 'fc_2', 'fc_3']);
   const shares = lines.slice(1).map((l) => Number(l.split('\t')[2]));
   assert.ok(Math.abs(shares.reduce((a, b) => a + b) - 1) < 1e-9);
@@ -76,7 +76,7 @@ test('compute, then analyze in every format', () => {
   assert.ok(error.cumulative_relative_error < 0.01);
 
   const csv = lca(['analyze', '--run', run, '--report', 'layers', '--format', 'csv', '--table', 'variables']);
-  assert.equal(csv.stdout.split('\n')[0], 'variable,lca,share,parameters');
+  assert.equal(csv.stdout.split('\n')[0], 'variable,lca,share,parameters,hurt');
   const table = lca(['analyze', '--run', run, '--report', 'helped', '--format', 'table']);
   assert.match(table.stdout, /^percent_helped\s+\d+\.\d+$/m);
   noEscapes(table.stdout);

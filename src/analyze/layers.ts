@@ -1,7 +1,8 @@
-// Total LCA per variable and per layer (kernel and bias merged, as the paper's Fig. 4 does), with
-// each one's share of the total. The original code keeps bias separate (§8.1); `variables` has that view.
-import { layerOf } from '../models/network.js';
-import type { Fold, LcaRow, VariableInfo } from './rows.js';
+// LCA per layer and per variable: totals over the run with shares of the total, whether the layer
+// hurt overall (paper Section 4: ResNet's first and last layers), and the per-iteration curve of each
+// layer (each layer's own "loss curve", Section 5; the original's `helped_by_layer`, §8.2).
+import type { Selection } from './groups.js';
+import type { Fold, LcaRow } from './rows.js';
 
 export interface LcaTotal {
   name: string;
@@ -14,6 +15,9 @@ export interface LayersResult {
   total: number;
   layers: LcaTotal[];
   variables: LcaTotal[];
+  iterations: number[];
+  /** Per layer, its LCA at each iteration: series[g][t], [G][T]. */
+  series: Float64Array[];
 }
 
 export function sumValues(values: Float32Array): number {
@@ -22,26 +26,32 @@ export function sumValues(values: Float32Array): number {
   return sum;
 }
 
-export function layersFold(variables: readonly VariableInfo[]): Fold<LayersResult> {
+export function layersFold({ variables, groups }: Selection): Fold<LayersResult> {
   const sums = new Float64Array(variables.length);
+  const rows: Float64Array[] = []; // [T][variables]
+  const iterations: number[] = [];
   return {
     add(row: LcaRow) {
-      variables.forEach((_, k) => (sums[k] += sumValues(row.variable(k))));
+      const perVariable = new Float64Array(variables.length);
+      for (let k = 0; k < variables.length; k++) perVariable[k] = sumValues(row.variable(k));
+      for (let k = 0; k < variables.length; k++) sums[k] += perVariable[k];
+      rows.push(perVariable);
+      iterations.push(row.iteration);
     },
     result() {
       const total = sums.reduce((a, b) => a + b, 0);
       const share = (lca: number) => (total === 0 ? 0 : lca / total);
-      const byLayer = new Map<string, { parameters: number; lca: number }>();
-      variables.forEach((v, k) => {
-        const entry = byLayer.get(layerOf(v.name)) ?? { parameters: 0, lca: 0 };
-        entry.parameters += v.size;
-        entry.lca += sums[k];
-        byLayer.set(layerOf(v.name), entry);
+      const series = groups.map((g) => Float64Array.from(rows, (r) => g.members.reduce((s, k) => s + r[k], 0)));
+      const layers = groups.map((g) => {
+        const lca = g.members.reduce((s, k) => s + sums[k], 0);
+        return { name: g.name, parameters: g.parameters, lca, share: share(lca) };
       });
       return {
         total,
-        layers: [...byLayer].map(([name, e]) => ({ name, parameters: e.parameters, lca: e.lca, share: share(e.lca) })),
+        layers,
         variables: variables.map((v, k) => ({ name: v.name, parameters: v.size, lca: sums[k], share: share(sums[k]) })),
+        iterations,
+        series,
       };
     },
   };

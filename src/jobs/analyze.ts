@@ -1,17 +1,22 @@
 // `lca analyze`: stream the stored LCA matrix through one report's fold and shape the result.
+import { concentrationFold } from '../analyze/concentration.js';
 import { errorFold } from '../analyze/error.js';
+import { selectVariables, type Merge, type Selection } from '../analyze/groups.js';
 import { helpedFold } from '../analyze/helped.js';
 import { layersFold } from '../analyze/layers.js';
 import type { Fold, LcaRow } from '../analyze/rows.js';
+import { synchronization } from '../analyze/sync.js';
+import { secondMomentFold, tailsFold } from '../analyze/tails.js';
 import { InputError } from '../errors.js';
 import { DEFAULT_TOLERANCE, METHODS, type Method } from '../lca/integrate.js';
 import type { Report } from '../report/format.js';
+import { concentrationReport, syncReport, tailsReport } from '../report/analyses.js';
 import { errorReport, helpedReport, layersReport } from '../report/tables.js';
 import { lcaDir, listParts, readLcaBatches } from '../store/lca-parts.js';
 import { openRowFile } from '../store/arrow-rows.js';
 import { readManifest, type Manifest } from '../store/manifest.js';
 
-export const REPORTS = ['helped', 'layers', 'error'] as const;
+export const REPORTS = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails'] as const;
 export type ReportName = (typeof REPORTS)[number];
 
 export interface AnalyzeOptions {
@@ -20,7 +25,18 @@ export interface AnalyzeOptions {
   method?: Method;
   /** Rows first … last; default every computed row. */
   iterations?: [number, number];
+  /** Glob over variable and layer names (src/analyze/glob.ts); default every variable. */
+  layers?: string;
+  merge?: Merge;
+  /** sync: peaks kept per layer (paper: 20), baseline draws, seed; tails: the reservoir's seed too. */
+  top?: number;
+  draws?: number;
+  seed?: number;
+  /** tails: reservoir sample size. */
+  sample?: number;
 }
+
+export const ANALYSIS_DEFAULTS = { merge: 'bias' as Merge, top: 20, draws: 1000, seed: 0, sample: 100_000 };
 
 // When several methods were computed, the most accurate one speaks for the run.
 const PREFERENCE: readonly Method[] = ['adaptive', 'simpson', 'first-order'];
@@ -44,8 +60,12 @@ function coveredRange(run: string, method: Method, requested: [number, number] |
   return [parts[0].first, parts[parts.length - 1].last];
 }
 
-/** Feeds rows first … last of one method's matrix to a fold, batch by batch. */
-async function foldRows<R>(run: string, method: Method, [first, last]: [number, number], fold: Fold<R>): Promise<R> {
+/**
+ * Feeds rows first … last of one method's matrix to a fold, batch by batch. With a selection, the
+ * fold's variable k is the selection's k-th variable.
+ */
+async function foldRows<R>(run: string, method: Method, [first, last]: [number, number], fold: Fold<R>, selection?: Selection): Promise<R> {
+  const source = selection?.source;
   for await (const batch of readLcaBatches(lcaDir(run, method), first, last)) {
     const iterations = batch.scalar('iteration');
     const sizes: number[] = [];
@@ -54,7 +74,8 @@ async function foldRows<R>(run: string, method: Method, [first, last]: [number, 
       const row: LcaRow = {
         iteration: iterations[r],
         scalar: (name) => batch.scalar(name)[r],
-        variable: (k) => {
+        variable: (index) => {
+          const k = source ? source[index] : index;
           sizes[k] ??= batch.vector(k).length / batch.numRows;
           return batch.vector(k).subarray(r * sizes[k], (r + 1) * sizes[k]);
         },
@@ -92,12 +113,27 @@ export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
   const range = coveredRange(run, method, options.iterations, manifest);
   const settings = await computeSettings(run, method);
   const where = context(run, manifest, method, range, settings.backend);
-  const variables = manifest.model.variables;
+  const selection = selectVariables(manifest.model.variables, options.merge ?? ANALYSIS_DEFAULTS.merge, options.layers);
+  const fold = <R>(f: Fold<R>) => foldRows(run, method, range, f, selection);
+  const seed = options.seed ?? ANALYSIS_DEFAULTS.seed;
   switch (options.report) {
     case 'helped':
-      return helpedReport(await foldRows(run, method, range, helpedFold(variables)), where);
+      return helpedReport(await fold(helpedFold(selection)), where);
     case 'layers':
-      return layersReport(await foldRows(run, method, range, layersFold(variables)), where);
+      return layersReport(await fold(layersFold(selection)), where);
+    case 'sync': {
+      const layers = await fold(layersFold(selection));
+      const sync = { top: options.top ?? ANALYSIS_DEFAULTS.top, draws: options.draws ?? ANALYSIS_DEFAULTS.draws, seed };
+      const result = synchronization(layers.series, { ...sync, maxShift: 2 });
+      return syncReport(result, layers.layers.map((l) => l.name), layers.iterations, sync, where);
+    }
+    case 'concentration':
+      return concentrationReport(await fold(concentrationFold(selection)), where);
+    case 'tails': {
+      const { sigma, nonzero } = await fold(secondMomentFold(selection));
+      const sampleSize = options.sample ?? ANALYSIS_DEFAULTS.sample;
+      return tailsReport(await fold(tailsFold(selection, sigma, nonzero, { cutoffs: [1, 2, 3, 4], sampleSize, seed })), { seed }, where);
+    }
     case 'error': {
       const result = await foldRows(run, method, range, errorFold(settings.tolerance, settings.val));
       const others = [];

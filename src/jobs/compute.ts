@@ -11,6 +11,7 @@ import { networkNamed } from '../models/registry.js';
 import type { ModelName } from '../config/schema.js';
 import { createPartWriter, firstPartMetadata, lcaDir, lcaLayout, listParts, missingRanges, type PartWriter } from '../store/lca-parts.js';
 import { readManifest, type Manifest } from '../store/manifest.js';
+import { removeStaleTemporaries } from '../store/temporaries.js';
 import { readIterates } from '../store/weights.js';
 import type { Reporter } from './reporter.js';
 
@@ -79,6 +80,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
     dataset_fingerprint: manifest.dataset.fingerprint,
   };
   if (options.force) fs.rmSync(dir, { recursive: true, force: true });
+  for (const file of removeStaleTemporaries(dir)) reporter.info(`removed ${file}, left by a compute that has ended`);
   checkCompatible(await firstPartMetadata(dir), settings, dir);
   const todo = missingRanges(listParts(dir), first, last);
   const total = todo.reduce((n, [a, b]) => n + b - a + 1, 0);

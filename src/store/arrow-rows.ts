@@ -19,6 +19,12 @@ export interface RowLayout {
 
 const TARGET_BATCH_BYTES = 16 << 20;
 
+/** Rows per record batch that RowFileWriter writes (all but the last batch hold exactly this many). */
+export function rowsPerBatch(layout: RowLayout): number {
+  const rowBytes = 8 * layout.scalars.length + 4 * layout.vectors.reduce((a, c) => a + c.size, 0);
+  return Math.max(1, Math.floor(TARGET_BATCH_BYTES / rowBytes));
+}
+
 // makeData's overloads are keyed on the concrete type, so each scalar type gets its own call.
 function scalarData(t: ScalarType, values: ScalarArray): arrow.Data {
   const length = values.length;
@@ -54,8 +60,7 @@ export class RowFileWriter {
     private readonly sink: fs.WriteStream,
   ) {
     this.schema = schemaOf(layout, metadata);
-    const rowBytes = 8 * layout.scalars.length + 4 * layout.vectors.reduce((a, c) => a + c.size, 0);
-    this.capacity = Math.max(1, Math.floor(TARGET_BATCH_BYTES / rowBytes));
+    this.capacity = rowsPerBatch(layout);
     this.allocate();
   }
 
@@ -121,7 +126,8 @@ export interface RowFile {
   metadata: Map<string, string>;
   numBatches: number;
   vectorColumns: VectorColumn[];
-  batches(): AsyncIterable<RowBatch>;
+  /** Record batches `from` … end; the footer lets a reader start anywhere without decoding earlier ones. */
+  batches(from?: number): AsyncIterable<RowBatch>;
   close(): Promise<void>;
 }
 
@@ -145,8 +151,8 @@ export async function openRowFile(file: string): Promise<RowFile> {
       metadata: reader.schema.metadata,
       numBatches,
       vectorColumns,
-      async *batches() {
-        for (let k = 0; k < numBatches; k++) {
+      async *batches(from = 0) {
+        for (let k = from; k < numBatches; k++) {
           let batch: arrow.RecordBatch | null;
           try {
             batch = await reader.readRecordBatch(k);

@@ -1,12 +1,14 @@
 // The LCA matrix on disk: `lca/<method>/part-<first>-<last>.arrow`, each part the rows t = first …
 // last (inclusive) of the T×K matrix plus the per-iteration columns. A part is written under a
-// temporary name and renamed when complete, so a killed compute loses only the part in progress;
-// readers see the parts as one matrix in iteration order and name any gap or overlap.
+// temporary name (store/temporaries.ts) and renamed when complete, so a killed compute loses only
+// the part in progress; readers see the parts as one matrix in iteration order and name any gap or overlap.
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { formatRanges } from '../lca/schedule.js';
 import { openRowFile, RowFileWriter, type RowBatch, type RowLayout, type ScalarColumn } from './arrow-rows.js';
 import type { ManifestVariable } from './manifest.js';
+import { temporaryName } from './temporaries.js';
 
 export const PER_ITERATION_COLUMNS = ['loss', 'next_loss', 'delta_loss', 'lca_sum', 'error'] as const;
 
@@ -17,7 +19,7 @@ export interface PartFile {
 }
 
 const PART_PATTERN = /^part-(\d+)-(\d+)\.arrow$/;
-const partName = (first: number, last: number) => `part-${String(first).padStart(6, '0')}-${String(last).padStart(6, '0')}.arrow`;
+export const partName = (first: number, last: number) => `part-${String(first).padStart(6, '0')}-${String(last).padStart(6, '0')}.arrow`;
 
 export const lcaDir = (run: string, method: string): string => path.join(run, 'lca', method);
 
@@ -67,7 +69,7 @@ export interface PartWriter {
 export function createPartWriter(dir: string, first: number, last: number, layout: RowLayout, metadata: Record<string, string>): PartWriter {
   fs.mkdirSync(dir, { recursive: true });
   const final = path.join(dir, partName(first, last));
-  const temporary = path.join(dir, `.${partName(first, last)}.${process.pid}.tmp`);
+  const temporary = path.join(dir, temporaryName(partName(first, last)));
   fs.rmSync(temporary, { force: true });
   const writer = RowFileWriter.create(temporary, layout, metadata);
   return {
@@ -97,8 +99,7 @@ export async function* readLcaBatches(dir: string, first: number, last: number):
   const parts = listParts(dir);
   const missing = missingRanges(parts, first, last);
   if (missing.length > 0) {
-    const ranges = missing.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');
-    throw new InputError(`${dir}: LCA missing for iterations ${ranges}; run \`lca compute\` for them`);
+    throw new InputError(`${dir}: LCA missing for iterations ${formatRanges(missing)}; run \`lca compute\` for them`);
   }
   for (const part of parts) {
     if (part.last < first || part.first > last) continue;

@@ -1,0 +1,15 @@
+// Layer and variable name globs for `--layers`: `*` any run of characters (slashes included, so
+// `fc_1*` takes `fc_1/kernel` and `fc_1/bias`), `?` one character, `,` separates alternatives.
+import { UsageError } from '../errors.js';
+
+const escape = (s: string) => s.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+
+/** Compiles a glob to an anchored RegExp; an empty alternative is a usage error. */
+export function compileGlob(pattern: string): RegExp {
+  const alternatives = pattern.split(',').map((a) => a.trim());
+  if (alternatives.some((a) => a === '')) throw new UsageError(`--layers ${JSON.stringify(pattern)}: empty pattern`);
+  const body = alternatives.map((a) => a.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escape(c))).join(''));
+  return new RegExp(`^(?:${body.join('|')})$`);
+}
+
+export const matchGlob = (pattern: string, name: string): boolean => compileGlob(pattern).test(name);

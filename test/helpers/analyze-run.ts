@@ -1,0 +1,45 @@
+// Writes a run directory with only what `lca analyze` reads (manifest + LCA parts), from a row
+// generator: the analysis tests and scripts/bench-analyze.ts use it instead of training.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createPartWriter, lcaDir, lcaLayout } from '../../src/store/lca-parts.js';
+
+export interface GeneratedVariable {
+  name: string;
+  shape: number[];
+}
+
+/** rows(t, out) fills out ([K], variables end to end) with LCA row t. */
+export async function writeAnalyzeRun(dir: string, variables: GeneratedVariable[], iterations: number, rows: (t: number, out: Float32Array) => void, partSize = 50): Promise<void> {
+  let offset = 0;
+  const vars = variables.map((v) => {
+    const size = v.shape.reduce((a, b) => a * b, 1);
+    const entry = { name: v.name, shape: v.shape, offset, size };
+    offset += size;
+    return entry;
+  });
+  fs.mkdirSync(dir, { recursive: true });
+  const manifest = {
+    format: 'lca-run/1',
+    model: { name: 'generated', parameters: offset, variables: vars, uses_batch_statistics: false },
+    dataset: { name: 'none' },
+    training: { iterations },
+    backend: { name: 'none' },
+    files: { weights: 'weights.arrow' },
+  };
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  const layout = lcaLayout(vars, false);
+  const metadata = { 'lca.kind': 'lca', 'lca.variables': JSON.stringify(vars), 'lca.compute': JSON.stringify({ method: 'adaptive', val: false, tolerance: 1e-3 }), 'lca.backend': JSON.stringify({ name: 'none' }) };
+  const row = new Float32Array(offset);
+  for (let first = 0; first < iterations; first += partSize) {
+    const last = Math.min(iterations, first + partSize) - 1;
+    const writer = createPartWriter(lcaDir(dir, 'adaptive'), first, last, layout, metadata);
+    for (let t = first; t <= last; t++) {
+      rows(t, row);
+      let sum = 0;
+      for (let i = 0; i < row.length; i++) sum += row[i];
+      await writer.append({ iteration: t, loss: 1, next_loss: 1 + sum, delta_loss: sum, lca_sum: sum, error: 0, splits: 2 }, row);
+    }
+    await writer.commit();
+  }
+}
