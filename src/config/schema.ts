@@ -1,7 +1,9 @@
 // The training configuration: one table of fields that gives the types, the defaults, the
 // validation and the help text. YAML files and command-line flags both go through it.
 
-export const MODEL_NAMES = ['mnist-fc'] as const;
+// The paper's networks (original-conventions.md §3): MNIST-FC, MNIST-LeNet, CIFAR-AllCNN,
+// CIFAR-ResNet-20, and the original's VGG-half.
+export const MODEL_NAMES = ['mnist-fc', 'mnist-lenet', 'cifar-allcnn', 'cifar-resnet20', 'cifar-vgg-half'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
