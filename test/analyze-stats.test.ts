@@ -173,10 +173,12 @@ test('tails: Gaussian LCA values give the Gaussian share at each cutoff', () => 
   moments.add(rowOf(gauss, 0, values));
   const { sigma, nonzero } = moments.result();
   assert.ok(Math.abs(sigma / 1e-6 - 1) < 0.01);
-  const fold = tailsFold(selection, sigma, nonzero, { cutoffs: [1, 2], sampleSize: 1000, seed: 0 });
+  const fold = tailsFold(selection, sigma, nonzero, { sampleSize: 1000, seed: 0 });
   fold.add(rowOf(gauss, 0, values));
   const r = fold.result();
   assert.equal(gaussianTailShare(2), Math.exp(-2));
-  for (const t of r.tails) assert.ok(Math.abs(t.ratio - 1) < 0.03, `ratio ${t.ratio} at ${t.cutoff}σ`);
+  // Beyond 4σ only ~13 of 200,000 Gaussian values remain: too few to test; 1–3σ are tight.
+  for (const t of r.tails.slice(0, 3)) assert.ok(Math.abs(t.ratio - 1) < (t.cutoff < 3 ? 0.03 : 0.1), `ratio ${t.ratio} at ${t.cutoff}σ`);
+  assert.deepEqual(r.tails.map((t) => t.cutoff), [1, 2, 3, 4]);
   assert.equal(r.sampleSize, 1000);
 });

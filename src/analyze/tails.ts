@@ -74,8 +74,11 @@ export function reservoir(size: number, seed: number) {
   };
 }
 
-export function tailsFold({ variables }: Selection, sigma: number, nonzero: number, options: { cutoffs: number[]; sampleSize: number; seed: number }): Fold<TailsResult> {
-  const { cutoffs } = options;
+/** Tail cutoffs in units of σ. */
+export const TAIL_CUTOFFS = [1, 2, 3, 4] as const;
+
+export function tailsFold({ variables }: Selection, sigma: number, nonzero: number, options: { sampleSize: number; seed: number }): Fold<TailsResult> {
+  const cutoffs = TAIL_CUTOFFS;
   const beyondSum = new Float64Array(cutoffs.length);
   const beyondCount = new Float64Array(cutoffs.length);
   const limits = cutoffs.map((c) => c * sigma);
@@ -86,21 +89,19 @@ export function tailsFold({ variables }: Selection, sigma: number, nonzero: numb
       for (let k = 0; k < variables.length; k++) {
         const values = row.variable(k);
         sample.add(values);
-        for (let c = 0; c < limits.length; c++) {
-          const limit = limits[c];
-          let sum = 0;
-          let count = 0;
-          for (let i = 0; i < values.length; i++) {
-            const a = Math.abs(values[i]);
-            const beyond = +(a > limit);
-            sum += beyond * a;
-            count += beyond;
-          }
-          beyondSum[c] += sum;
-          beyondCount[c] += count;
-        }
+        // One branch-free pass per variable; the four cutoffs unrolled into locals.
+        const [l1, l2, l3, l4] = limits;
         let total = 0;
-        for (let i = 0; i < values.length; i++) total += Math.abs(values[i]);
+        let s1 = 0, s2 = 0, s3 = 0, s4 = 0, n1 = 0, n2 = 0, n3 = 0, n4 = 0;
+        for (let i = 0; i < values.length; i++) {
+          const a = Math.abs(values[i]);
+          total += a;
+          const b1 = +(a > l1), b2 = +(a > l2), b3 = +(a > l3), b4 = +(a > l4);
+          s1 += b1 * a; s2 += b2 * a; s3 += b3 * a; s4 += b4 * a;
+          n1 += b1; n2 += b2; n3 += b3; n4 += b4;
+        }
+        [s1, s2, s3, s4].forEach((v, c) => (beyondSum[c] += v));
+        [n1, n2, n3, n4].forEach((v, c) => (beyondCount[c] += v));
         sumAbs += total;
       }
     },

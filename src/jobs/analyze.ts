@@ -132,7 +132,7 @@ export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
     case 'tails': {
       const { sigma, nonzero } = await fold(secondMomentFold(selection));
       const sampleSize = options.sample ?? ANALYSIS_DEFAULTS.sample;
-      return tailsReport(await fold(tailsFold(selection, sigma, nonzero, { cutoffs: [1, 2, 3, 4], sampleSize, seed })), { seed }, where);
+      return tailsReport(await fold(tailsFold(selection, sigma, nonzero, { sampleSize, seed })), { seed }, where);
     }
     case 'error': {
       const result = await foldRows(run, method, range, errorFold(settings.tolerance, settings.val));
