@@ -152,7 +152,7 @@ test('a missing fixture says how to regenerate it', () => {
 });
 
 test('an unknown name is a usage error', () => {
-  assert.throws(() => loadDataset('cifar10' as DatasetName, { projectRoot }), UsageError);
+  assert.throws(() => loadDataset('imagenet' as DatasetName, { projectRoot }), UsageError);
 });
 
 const debian = '/usr/share/datasets/fashion-mnist';

@@ -1,8 +1,10 @@
 // The dataset vocabulary (names, shapes, the loaded train/val sets) and the one entry that loads them.
 
 import { UsageError } from '../errors.js';
+import { loadCifar10 } from './cifar10.js';
 import { loadFixture } from './fixture.js';
 import { loadStandard } from './mnist.js';
+import { generateSyntheticCifar } from './synthetic-cifar.js';
 
 export interface ImageSet {
   /** [N, H, W, C] float32, NHWC, pixels / 255 (original-conventions.md §2: no other preprocessing). */
@@ -17,7 +19,7 @@ export interface LoadedDataset {
   /** [H, W, C] of one image. */
   imageShape: [number, number, number];
   numClasses: number;
-  /** The paper's training set: 55,000 images in original order (the fixture: what it holds). */
+  /** The paper's training set: 55,000 (MNIST) or 45,000 (CIFAR-10) images in original order (fixture, synthetic: what they hold). */
   train: ImageSet;
   /** The 5,000 validation images in the order numpy's `choice` returns them. */
   val: ImageSet;
@@ -25,9 +27,11 @@ export interface LoadedDataset {
   source: string;
   /** sha256 hex over train images, train labels, val images, val labels (uint8 bytes): names data and split. */
   fingerprint: string;
+  /** True for generated data (synthetic-cifar): results on it say nothing about the real dataset. */
+  synthetic?: boolean;
 }
 
-export const DATASET_NAMES = ['fashion-mnist', 'mnist', 'fashion-mnist-fixture'] as const;
+export const DATASET_NAMES = ['fashion-mnist', 'mnist', 'fashion-mnist-fixture', 'cifar10', 'synthetic-cifar'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
 export interface LoadDatasetOptions {
@@ -47,6 +51,10 @@ export function loadDataset(name: DatasetName, opts: LoadDatasetOptions): Loaded
       return loadStandard(name, opts.dataDir, opts.env ?? process.env);
     case 'fashion-mnist-fixture':
       return loadFixture(opts.projectRoot);
+    case 'cifar10':
+      return loadCifar10(opts.dataDir, opts.env ?? process.env);
+    case 'synthetic-cifar':
+      return generateSyntheticCifar();
     default:
       // Unreachable for typed callers; guards names that arrive unchecked from JS or YAML.
       throw new UsageError(`unknown dataset '${String(name)}' (expected one of: ${DATASET_NAMES.join(', ')})`);

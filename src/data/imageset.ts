@@ -68,15 +68,21 @@ export function fingerprint(train: RawImageSet, val: RawImageSet): string {
   return hash.digest('hex');
 }
 
-/** Builds the LoadedDataset for an MNIST-shaped train/val pair. */
-export function assembleMnistLike(name: DatasetName, source: string, train: RawImageSet, val: RawImageSet): LoadedDataset {
+/** Builds the LoadedDataset for a train/val pair of uint8 images of `shape`. */
+export function assembleDataset(
+  name: DatasetName, source: string, shape: readonly [number, number, number], numClasses: number, train: RawImageSet, val: RawImageSet,
+): LoadedDataset {
   return {
     name,
-    imageShape: [...MNIST_SHAPE],
-    numClasses: MNIST_CLASSES,
+    imageShape: [...shape],
+    numClasses,
     train: scaleImages(train),
     val: scaleImages(val),
     source,
     fingerprint: fingerprint(train, val),
   };
 }
+
+/** Builds the LoadedDataset for an MNIST-shaped train/val pair. */
+export const assembleMnistLike = (name: DatasetName, source: string, train: RawImageSet, val: RawImageSet): LoadedDataset =>
+  assembleDataset(name, source, MNIST_SHAPE, MNIST_CLASSES, train, val);

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { chooseDataDir, type DataDirChoice } from './data-dir.js';
 import type { LoadedDataset } from './dataset.js';
 import { MNIST_CLASSES, MNIST_SHAPE, assembleMnistLike, readImageSet, takeRows } from './imageset.js';
 import { paperSplit } from './split.js';
@@ -16,19 +17,10 @@ const LABELS = 'train-labels-idx1-ubyte';
 /** Both datasets ship 60,000 training images; the paper's split is defined on exactly those. */
 export const STANDARD_TRAIN_COUNT = 60000;
 
-/** Where the data was looked for and why there. */
-export interface DataDirChoice {
-  dir: string;
-  origin: 'data_dir' | 'LCA_DATA_DIR' | 'default';
-}
-
 /** --data-dir / data_dir, else LCA_DATA_DIR, else the per-dataset default. */
 export function resolveDataDir(name: StandardName, dataDir: string | undefined, env: NodeJS.ProcessEnv): DataDirChoice {
-  if (dataDir !== undefined && dataDir !== '') return { dir: dataDir, origin: 'data_dir' };
-  const fromEnv = env.LCA_DATA_DIR;
-  if (fromEnv !== undefined && fromEnv !== '') return { dir: fromEnv, origin: 'LCA_DATA_DIR' };
-  if (name === 'fashion-mnist') return { dir: '/usr/share/datasets/fashion-mnist', origin: 'default' };
-  return { dir: join(env.HOME ?? homedir(), '.cache', 'lca', 'mnist'), origin: 'default' };
+  const defaultDir = name === 'fashion-mnist' ? '/usr/share/datasets/fashion-mnist' : join(env.HOME ?? homedir(), '.cache', 'lca', 'mnist');
+  return chooseDataDir(dataDir, env, defaultDir);
 }
 
 /** Loads the 60,000 training images and returns the paper's 55,000 train / 5,000 val. */
