@@ -1,8 +1,11 @@
-// `lca compute`: flags → runCompute.
+// `lca compute`: flags → runCompute, or runWorkers for --workers. The shard comes from --shard or,
+// without it, from a Slurm job array or a Kubernetes Indexed Job (lca/schedule.ts).
+import path from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_MAX_SPLITS, DEFAULT_TOLERANCE, type Method } from '../lca/integrate.js';
 import type { BackendChoice } from '../backend/names.js';
 import { backendOption, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom } from './common.js';
+import { parseShard, shardFromEnv, type Shard } from '../lca/schedule.js';
 import { parseIterationRange, parseNumber, parsePositiveInteger } from './parse.js';
 import type { LogLevel } from './console.js';
 
@@ -15,6 +18,8 @@ interface ComputeFlags {
   maxSplits: number;
   evalBatchSize?: number;
   partSize: number;
+  shard?: Shard;
+  workers?: number;
   backend: BackendChoice;
   dataDir?: string;
   force?: boolean;
@@ -32,19 +37,27 @@ export const computeCommand = () =>
     .option('--max-splits <n>', 'adaptive: at most this many Simpson intervals', parsePositiveInteger, DEFAULT_MAX_SPLITS)
     .option('--eval-batch-size <n>', 'evaluation batch (default: the run\'s eval_batch_size)', parsePositiveInteger)
     .option('--part-size <n>', 'iterations per part file (a killed compute loses at most one part)', parsePositiveInteger, 50)
+    .option('--shard <k/n>', 'compute shard k of n (0-based: 0/4 … 3/4), a contiguous 1/n of the rows (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX + LCA_SHARD_COUNT)', (v: string) => parseShard(v))
+    .option('--workers <n>', 'split the rows among n processes on this machine', parsePositiveInteger)
     .addOption(backendOption().default('auto'))
     .option('--data-dir <dir>', 'folder with the dataset files, if not where training found them')
     .option('--force', 'discard results already computed with this method and recompute')
     .addOption(logLevelOption())
     .action(async (flags: ComputeFlags) => {
-      const { runCompute } = await import('../jobs/compute.js');
       const { readManifest } = await import('../store/manifest.js');
       const range = flags.iterations;
       const last = range && range[1] === undefined ? readManifest(flags.run).training.iterations - 1 : range?.[1];
-      await runCompute({
+      const options = {
         run: flags.run, method: flags.method, val: !!flags.val,
-        iterations: range ? [range[0], last!] : undefined,
+        iterations: range ? [range[0], last!] as [number, number] : undefined, shard: flags.shard ?? shardFromEnv(process.env) ?? undefined,
         tolerance: flags.tolerance, maxSplits: flags.maxSplits, evalBatchSize: flags.evalBatchSize, partSize: flags.partSize,
         backend: flags.backend, dataDir: flags.dataDir, force: !!flags.force, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
-      });
+      };
+      if (flags.workers !== undefined) {
+        const { runWorkers } = await import('../jobs/workers.js');
+        await runWorkers({ ...options, workers: flags.workers, binary: path.join(PROJECT_ROOT, 'bin', 'lca.js') });
+      } else {
+        const { runCompute } = await import('../jobs/compute.js');
+        await runCompute(options);
+      }
     });

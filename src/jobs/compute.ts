@@ -1,12 +1,14 @@
 // `lca compute`: integrate the full-dataset gradient along the saved path and write the LCA
-// matrix in parts. Iterations already written with the same settings are kept (a rerun resumes).
+// matrix in parts. Iterations already written with the same settings are kept (a rerun resumes),
+// and a shard computes only its own contiguous rows, so shards need no coordinator.
 import fs from 'node:fs';
 import { initBackend } from '../backend/init.js';
 import type { BackendChoice } from '../backend/names.js';
 import { loadDataset, type DatasetName } from '../data/dataset.js';
-import { ExistsError, InputError } from '../errors.js';
+import { ExistsError, InputError, UsageError } from '../errors.js';
 import { FullDatasetObjective } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
+import { formatRanges, rowCount, shardRange, type Shard } from '../lca/schedule.js';
 import { networkNamed } from '../models/registry.js';
 import type { ModelName } from '../config/schema.js';
 import { createPartWriter, firstPartMetadata, lcaDir, lcaLayout, listParts, missingRanges, type PartWriter } from '../store/lca-parts.js';
@@ -21,6 +23,8 @@ export interface ComputeOptions {
   val: boolean;
   /** Rows t = first … last of the T×K matrix; default all of 0 … T−1. */
   iterations?: [number, number];
+  /** Compute only this shard's contiguous share of those rows. */
+  shard?: Shard;
   tolerance: number;
   maxSplits: number;
   evalBatchSize?: number;
@@ -46,6 +50,8 @@ export interface ComputeSummary {
   computed: number; // iterations computed now
   skipped: number; // iterations already present
   gradients: number; // full-dataset gradient evaluations (per objective)
+  /** Gradients at the first endpoint of each range computed: the rows before would have shared them. */
+  endpoint_gradients: number;
   seconds: number;
 }
 
@@ -59,7 +65,7 @@ function checkCompatible(existing: Map<string, string> | null, settings: Compute
   }
 }
 
-function resolveRange(manifest: Manifest, range: [number, number] | undefined, run: string): [number, number] {
+export function resolveRange(manifest: Manifest, range: [number, number] | undefined, run: string): [number, number] {
   const last = manifest.training.iterations - 1;
   const [a, b] = range ?? [0, last];
   if (a < 0 || b > last || a > b) throw new InputError(`${run}: --iterations ${a}:${b + 1} is outside 0:${last + 1}`);
@@ -79,16 +85,31 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
     eval_batch_size: options.evalBatchSize ?? manifest.config.eval_batch_size,
     dataset_fingerprint: manifest.dataset.fingerprint,
   };
+  if (options.force && options.shard) {
+    throw new UsageError(`--force with a shard (${options.shard.source}) would delete the other shards' parts; remove ${dir} once before starting the shards`);
+  }
   if (options.force) fs.rmSync(dir, { recursive: true, force: true });
   for (const file of removeStaleTemporaries(dir)) reporter.info(`removed ${file}, left by a compute that has ended`);
   checkCompatible(await firstPartMetadata(dir), settings, dir);
-  const todo = missingRanges(listParts(dir), first, last);
-  const total = todo.reduce((n, [a, b]) => n + b - a + 1, 0);
-  const summary: ComputeSummary = { computed: 0, skipped: last - first + 1 - total, gradients: 0, seconds: 0 };
+  const summary: ComputeSummary = { computed: 0, skipped: 0, gradients: 0, endpoint_gradients: 0, seconds: 0 };
+  const mine = options.shard ? shardRange(first, last, options.shard) : [first, last] as [number, number];
+  if (options.shard) {
+    const { index, count, source } = options.shard;
+    const name = `shard ${index}/${count}` + (source.startsWith('--') ? '' : ` (from ${source})`);
+    reporter.info(mine ? `${name}: rows ${mine[0]}-${mine[1]} of ${first}-${last}` : `${name}: no rows, since ${first}-${last} has fewer rows than shards`, { shard: index, shards: count });
+  }
+  if (!mine) return summary;
+  const todo = missingRanges(listParts(dir), mine[0], mine[1]);
+  const total = rowCount(todo);
+  summary.skipped = mine[1] - mine[0] + 1 - total;
   if (total === 0) {
-    reporter.info(`${dir}: iterations ${first}-${last} already computed; nothing to do (pass --force to recompute)`);
+    reporter.info(`${dir}: iterations ${mine[0]}-${mine[1]} already computed; nothing to do (pass --force to recompute)`);
     return summary;
   }
+  // Each range starts with a gradient at θ_a that the row before it would have shared.
+  summary.endpoint_gradients = todo.length;
+  reporter.info(`computing rows ${formatRanges(todo)}` + (summary.skipped > 0 ? ` (${summary.skipped} rows already computed)` : '') +
+    `; each range start costs one extra gradient (${todo.length} here)`, { ranges: todo });
 
   const data = loadDataset(manifest.dataset.name as DatasetName, {
     dataDir: options.dataDir ?? manifest.config.data_dir ?? undefined, projectRoot: options.projectRoot,
@@ -158,6 +179,6 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
   summary.seconds = (performance.now() - started) / 1000;
   reporter.info(`computed ${summary.computed} iterations in ${summary.seconds.toFixed(1)} s ` +
     `(${(summary.seconds / summary.computed).toFixed(3)} s/iteration, ${summary.gradients} gradient evaluations, ` +
-    `${(summary.seconds / summary.gradients).toFixed(3)} s each)`, { ...summary });
+    `${(summary.seconds / summary.gradients).toFixed(3)} s each, ${summary.endpoint_gradients} at range starts)`, { ...summary });
   return summary;
 }
