@@ -34,6 +34,15 @@ export interface LoadedDataset {
 export const DATASET_NAMES = ['fashion-mnist', 'mnist', 'fashion-mnist-fixture', 'cifar10', 'synthetic-cifar'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
+/** [H, W, C] of each dataset's images, known before loading (to match a network to its data early). */
+export const DATASET_IMAGE_SHAPES: Record<DatasetName, [number, number, number]> = {
+  'fashion-mnist': [28, 28, 1],
+  mnist: [28, 28, 1],
+  'fashion-mnist-fixture': [28, 28, 1],
+  cifar10: [32, 32, 3],
+  'synthetic-cifar': [32, 32, 3],
+};
+
 export interface LoadDatasetOptions {
   /** The config's `data_dir` or `--data-dir`; wins over LCA_DATA_DIR and the default. */
   dataDir?: string;
