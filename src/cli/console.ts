@@ -7,7 +7,10 @@ import type { Progress, Reporter } from '../jobs/reporter.js';
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-const interactive = (): boolean => !!process.stderr.isTTY && !process.env.CI && process.env.TERM !== 'dumb';
+// A terminal without a width (e.g. under `script` with no real terminal) would make ora
+// redraw an unbounded number of lines, so it counts as non-interactive.
+const interactive = (): boolean =>
+  !!process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 && !process.env.CI && process.env.TERM !== 'dumb';
 
 export function createLogger(level: LogLevel): Logger {
   if (!interactive()) return pino({ level, base: undefined }, pino.destination({ dest: 2, sync: true }));
@@ -37,6 +40,7 @@ function spinner(label: string): Progress {
       const elapsed = (performance.now() - started) / 1000;
       const rate = done / elapsed;
       spin.text = `${label}: ${done}/${total} iterations, ${rate.toFixed(2)} it/s, ETA ${formatSeconds((total - done) / rate)}`;
+      spin.render(); // the work between updates is synchronous, so ora's own timer would not redraw
     },
     stop: () => spin.stop(),
   };
