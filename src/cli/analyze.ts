@@ -1,4 +1,4 @@
-// `lca analyze`: flags → runAnalysis → stdout in the chosen format.
+// `lca analyze`: flags → runAnalysis (one run) or runAcrossRuns (several --run, or --vs) → stdout.
 import { Command, Option } from 'commander';
 import type { Method } from '../lca/integrate.js';
 import { FORMATS, render, type Format } from '../report/format.js';
@@ -8,7 +8,8 @@ import { logLevelOption, methodOption, writeOut } from './common.js';
 import { parseInteger, parseIterationRange, parsePositiveInteger } from './parse.js';
 
 interface AnalyzeFlags {
-  run: string;
+  run: string[];
+  vs?: string[];
   report: ReportName;
   format?: Format;
   table?: string;
@@ -23,12 +24,17 @@ interface AnalyzeFlags {
 }
 
 const REPORT_HELP = 'helped: % of parameters helping; layers: LCA per layer; error: grounding errors; ' +
-  'sync: synchronized moments of learning; concentration: Gini of help and hurt; tails: heavy tails and Weibull fits';
+  'sync: synchronized moments of learning; concentration: Gini of help and hurt; tails: heavy tails and Weibull fits; ' +
+  'oscillations: sign changes of weight movements and LCA; neurons: LCA per output unit';
+
+/** Repeatable options collect into an array, in the order given. */
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 export const analyzeCommand = () =>
   new Command('analyze')
     .description('print a report on the LCA of a run (stdout: data only)')
-    .requiredOption('-r, --run <dir>', 'run directory with computed LCA')
+    .requiredOption('-r, --run <dir>', 'run directory with computed LCA; repeat for mean ± std and t-tests across runs (helped, layers)', collect)
+    .option('--vs <dir>', 'a second group of runs (repeat) compared with Welch\'s t-test (helped, layers)', collect)
     .addOption(new Option('--report <name>', REPORT_HELP).choices(REPORTS).makeOptionMandatory())
     .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, tsv otherwise)').choices(FORMATS))
     .option('--table <name>', 'which table TSV/CSV print (default: the first; JSON has all)')
@@ -36,19 +42,23 @@ export const analyzeCommand = () =>
     .option('--iterations <a:b>', 'rows a … b−1 only', parseIterationRange)
     .option('--layers <glob>', 'only variables or layers matching the glob (* any text, ? one character, a,b either), e.g. fc_1*')
     .addOption(new Option('--merge <rule>', 'which variables form a layer: none, bias (kernel + bias), bias+bn (and batch norm into the conv before it)').choices(MERGES).default('bias'))
-    .option('--top <n>', 'sync: moments of learning kept per layer', parsePositiveInteger, 20)
+    .option('--top <n>', 'sync: moments of learning kept per layer (default 20); neurons: units listed per side (default 5)', parsePositiveInteger)
     .option('--draws <n>', 'sync: random-shift baseline draws', parseInteger, 1000)
     .option('--seed <n>', 'sync, tails: seed of the baseline shifts and the reservoir sample', parseInteger, 0)
     .option('--sample <n>', 'tails: reservoir sample size for the Weibull fits', parsePositiveInteger, 100000)
     .addOption(logLevelOption())
     .action(async (flags: AnalyzeFlags) => {
-      const { runAnalysis } = await import('../jobs/analyze.js');
+      const { runAcrossRuns, runAnalysis } = await import('../jobs/analyze.js');
       const range = flags.iterations;
-      const report = await runAnalysis({
-        run: flags.run, report: flags.report, method: flags.method,
-        iterations: range ? [range[0], range[1] ?? Number.MAX_SAFE_INTEGER] : undefined,
+      const options = {
+        report: flags.report, method: flags.method,
+        iterations: range ? [range[0], range[1] ?? Number.MAX_SAFE_INTEGER] as [number, number] : undefined,
         layers: flags.layers, merge: flags.merge, top: flags.top, draws: flags.draws, seed: flags.seed, sample: flags.sample,
-      });
+      };
+      const vs = flags.vs ?? [];
+      const report = flags.run.length === 1 && vs.length === 0
+        ? await runAnalysis({ ...options, run: flags.run[0] })
+        : await runAcrossRuns({ ...options, runs: flags.run, vs });
       const format = flags.format ?? (process.stdout.isTTY ? 'table' : 'tsv');
       writeOut(render(report, format, flags.table));
     });

@@ -1,22 +1,27 @@
-// `lca analyze`: stream the stored LCA matrix through one report's fold and shape the result.
+// `lca analyze`: stream the stored LCA matrix (and, for oscillations, the weights) through one
+// report's fold and shape the result; across runs, one fold per run and statistics over them.
+import { across, checkSameVariables, type Across } from '../analyze/across.js';
 import { concentrationFold } from '../analyze/concentration.js';
 import { errorFold } from '../analyze/error.js';
 import { selectVariables, type Merge, type Selection } from '../analyze/groups.js';
 import { helpedFold } from '../analyze/helped.js';
 import { layersFold } from '../analyze/layers.js';
+import { neuronsFold } from '../analyze/neurons.js';
+import { directionChangeCounter, oscillationRates, signChangeFold, type SignChanges } from '../analyze/oscillations.js';
 import type { Fold, LcaRow } from '../analyze/rows.js';
 import { synchronization } from '../analyze/sync.js';
 import { secondMomentFold, tailsFold } from '../analyze/tails.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_TOLERANCE, METHODS, type Method } from '../lca/integrate.js';
 import type { Report } from '../report/format.js';
 import { concentrationReport, syncReport, tailsReport } from '../report/analyses.js';
-import { errorReport, helpedReport, layersReport } from '../report/tables.js';
+import { acrossRunsReport, errorReport, helpedReport, layersReport, neuronsReport, oscillationsReport } from '../report/tables.js';
 import { lcaDir, listParts, readLcaBatches } from '../store/lca-parts.js';
 import { openRowFile } from '../store/arrow-rows.js';
 import { readManifest, type Manifest } from '../store/manifest.js';
+import { readIterates } from '../store/weights.js';
 
-export const REPORTS = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails'] as const;
+export const REPORTS = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails', 'oscillations', 'neurons'] as const;
 export type ReportName = (typeof REPORTS)[number];
 
 export interface AnalyzeOptions {
@@ -28,7 +33,7 @@ export interface AnalyzeOptions {
   /** Glob over variable and layer names (src/analyze/glob.ts); default every variable. */
   layers?: string;
   merge?: Merge;
-  /** sync: peaks kept per layer (paper: 20), baseline draws, seed; tails: the reservoir's seed too. */
+  /** sync: peaks kept per layer (paper: 20); neurons: units listed per side (default 5); baseline draws, seed; tails: the reservoir's seed too. */
   top?: number;
   draws?: number;
   seed?: number;
@@ -36,7 +41,7 @@ export interface AnalyzeOptions {
   sample?: number;
 }
 
-export const ANALYSIS_DEFAULTS = { merge: 'bias' as Merge, top: 20, draws: 1000, seed: 0, sample: 100_000 };
+export const ANALYSIS_DEFAULTS = { merge: 'bias' as Merge, top: 20, neuronsTop: 5, draws: 1000, seed: 0, sample: 100_000 };
 
 // When several methods were computed, the most accurate one speaks for the run.
 const PREFERENCE: readonly Method[] = ['adaptive', 'simpson', 'first-order'];
@@ -106,17 +111,62 @@ function context(run: string, manifest: Manifest, method: Method, range: [number
   };
 }
 
-export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
-  const { run } = options;
+interface OpenRun {
+  manifest: Manifest;
+  method: Method;
+  range: [number, number];
+  settings: { tolerance: number; val: boolean; backend: string };
+  where: ReturnType<typeof context>;
+  selection: Selection;
+  fold: <R>(f: Fold<R>) => Promise<R>;
+}
+
+async function openRun(run: string, options: Omit<AnalyzeOptions, 'run' | 'report'>): Promise<OpenRun> {
   const manifest = readManifest(run);
   const method = chooseMethod(run, options.method);
   const range = coveredRange(run, method, options.iterations, manifest);
   const settings = await computeSettings(run, method);
   const where = context(run, manifest, method, range, settings.backend);
   const selection = selectVariables(manifest.model.variables, options.merge ?? ANALYSIS_DEFAULTS.merge, options.layers);
-  const fold = <R>(f: Fold<R>) => foldRows(run, method, range, f, selection);
+  return { manifest, method, range, settings, where, selection, fold: (f) => foldRows(run, method, range, f, selection) };
+}
+
+// Gradient sign changes (the original's "gradient crosses 0", conventions §8.2) need ∇L at every θ_t;
+// `signChangeFold` counts them once a gradient store exists to stream from.
+const GRADIENTS_NOTE = 'needs lca compute --save-gradients (not implemented yet)';
+
+/** Weight direction changes over θ_first … θ_{last+1} and LCA sign changes over rows first … last. */
+async function oscillations(run: string, open: OpenRun) {
+  const { manifest, selection, range } = open;
+  const offsets = selection.source.map((k) => manifest.model.variables[k].offset);
+  const weights = directionChangeCounter(selection, offsets);
+  for await (const iterate of readIterates(run, manifest, range[0], range[1] + 1)) weights.add(iterate.theta);
+  const lca = await open.fold(signChangeFold(selection));
+  const w = weights.result();
+  const vars = selection.variables;
+  const rates = (names: string[], members: number[][], parameters: number[]) => (counts: SignChanges) => oscillationRates(names, members, parameters, counts);
+  const byLayer = rates(selection.groups.map((g) => g.name), selection.groups.map((g) => g.members), selection.groups.map((g) => g.parameters));
+  const byVariable = rates(vars.map((v) => v.name), vars.map((_, k) => [k]), vars.map((v) => v.size));
+  const all = rates(['all'], [vars.map((_, k) => k)], [vars.reduce((n, v) => n + v.size, 0)]);
+  return oscillationsReport({
+    iterations: w.rows,
+    all: { weights: all(w)[0], lca: all(lca)[0] },
+    layers: { weights: byLayer(w), lca: byLayer(lca) },
+    variables: { weights: byVariable(w), lca: byVariable(lca) },
+    gradients: GRADIENTS_NOTE,
+  }, open.where);
+}
+
+export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
+  const { run } = options;
+  const open = await openRun(run, options);
+  const { manifest, method, range, settings, where, selection, fold } = open;
   const seed = options.seed ?? ANALYSIS_DEFAULTS.seed;
   switch (options.report) {
+    case 'oscillations':
+      return oscillations(run, open);
+    case 'neurons':
+      return neuronsReport(await fold(neuronsFold(selection)), options.top ?? ANALYSIS_DEFAULTS.neuronsTop, where);
     case 'helped':
       return helpedReport(await fold(helpedFold(selection)), where);
     case 'layers':
@@ -143,4 +193,62 @@ export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
       return errorReport(result, where, others);
     }
   }
+}
+
+/** Reports that have a form across runs (paper Table 1: helped; Fig. 4 and Section 4: layers). */
+export const ACROSS_REPORTS: readonly ReportName[] = ['helped', 'layers'];
+
+export interface AcrossOptions extends Omit<AnalyzeOptions, 'run'> {
+  runs: string[];
+  /** A second group for Welch's test (--vs); empty for mean ± std and one-sample tests only. */
+  vs: string[];
+}
+
+/** The next_loss of the last row in the range: the training loss where the range ends. */
+async function finalLoss(run: string, open: OpenRun): Promise<number> {
+  let loss = Number.NaN;
+  return foldRows(run, open.method, [open.range[1], open.range[1]], { add: (row) => (loss = row.scalar('next_loss')), result: () => loss });
+}
+
+/** One run's numbers by name: helped's summary numbers, or each layer's total LCA plus the final loss. */
+async function runNumbers(run: string, open: OpenRun, report: ReportName): Promise<Map<string, number>> {
+  if (report === 'helped') {
+    const { parameters: _, ...summary } = helpedReport(await open.fold(helpedFold(open.selection)), open.where).summary;
+    return new Map(Object.entries(summary).map(([k, v]) => [k, Number(v)]));
+  }
+  const layers = await open.fold(layersFold(open.selection));
+  return new Map([...layers.layers.map((l): [string, number] => [l.name, l.lca]), ['total_lca', layers.total], ['final_loss', await finalLoss(run, open)]]);
+}
+
+const distinct = (values: readonly (string | number | null)[]) => [...new Set(values)].join(', ');
+
+export async function runAcrossRuns(options: AcrossOptions): Promise<Report> {
+  const { report, runs, vs } = options;
+  if (!ACROSS_REPORTS.includes(report)) {
+    throw new UsageError(`--report ${report}: statistics across runs (several --run, or --vs) exist for ${ACROSS_REPORTS.join(' and ')} only`);
+  }
+  const all = [...runs, ...vs];
+  const opened: OpenRun[] = [];
+  for (const run of all) opened.push(await openRun(run, options));
+  checkSameVariables(all.map((run, i) => ({ run, variables: opened[i].manifest.model.variables })));
+  const numbers: Map<string, number>[] = [];
+  for (let i = 0; i < all.length; i++) numbers.push(await runNumbers(all[i], opened[i], report));
+  const first = numbers.slice(0, runs.length);
+  const second = numbers.slice(runs.length);
+  const stat = (name: string, testZero: boolean): Across =>
+    across(name, first.map((m) => m.get(name) ?? Number.NaN), second.length > 0 ? second.map((m) => m.get(name) ?? Number.NaN) : undefined, testZero);
+  const names = [...numbers[0].keys()];
+  const layerNames = names.filter((n) => n !== 'total_lca' && n !== 'final_loss');
+  const where = {
+    runs: runs.join(', '),
+    ...(vs.length > 0 ? { vs: vs.join(', ') } : {}),
+    model: distinct(opened.map((o) => o.where.model)),
+    dataset: distinct(opened.map((o) => o.where.dataset)),
+    compute_backend: distinct(opened.map((o) => o.where.compute_backend)),
+    method: distinct(opened.map((o) => o.method)),
+    range: distinct(opened.map((o) => o.where.range)),
+  };
+  return acrossRunsReport(report === 'helped'
+    ? { report, runs, vs, statistics: names.map((n) => stat(n, false)) }
+    : { report: 'layers', runs, vs, statistics: layerNames.map((n) => stat(n, true)), loss: [stat('final_loss', false), stat('total_lca', true)] }, where);
 }

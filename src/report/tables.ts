@@ -4,6 +4,9 @@ import type { ErrorResult } from '../analyze/error.js';
 import { iterationsHelpedHistogram, type HelpedResult } from '../analyze/helped.js';
 import { histogramBins } from '../analyze/histogram.js';
 import type { LayersResult, LcaTotal } from '../analyze/layers.js';
+import type { Across } from '../analyze/across.js';
+import { rankUnits, type NeuronLayer } from '../analyze/neurons.js';
+import type { Oscillation } from '../analyze/oscillations.js';
 import type { Cell, Report, Table } from './format.js';
 
 type Context = Record<string, Cell>;
@@ -104,6 +107,116 @@ export function errorReport(r: ErrorResult, context: Context, methods: { method:
         columns: ['method', 'iterations', 'max_abs_error', 'mean_abs_error', 'cumulative_relative_error'],
         rows: methods.map(({ method, result: m }) => [method, m.iterations, m.max_abs_error, m.mean_abs_error, m.cumulative_relative_error]),
       },
+    ],
+  };
+}
+
+const finite = (x: number): Cell => (Number.isFinite(x) ? x : null);
+
+export interface OscillationTables {
+  iterations: number; // movements Δθ_t in the range
+  all: { weights: Oscillation; lca: Oscillation };
+  layers: { weights: Oscillation[]; lca: Oscillation[] };
+  variables: { weights: Oscillation[]; lca: Oscillation[] };
+  /** Why gradient sign changes are absent (they need gradients saved by `lca compute`). */
+  gradients: string;
+}
+
+const oscillationTable = (name: string, label: string, r: { weights: Oscillation[]; lca: Oscillation[] }, iterations: number): Table => ({
+  name,
+  columns: [label, 'parameters', 'iterations', 'weight_changes_per_parameter', 'weight_iterations_per_change', 'lca_changes_per_parameter', 'lca_iterations_per_change'],
+  rows: r.weights.map((w, j) => [w.name, w.parameters, iterations, w.changesPerParameter, finite(w.iterationsPerChange), r.lca[j].changesPerParameter, finite(r.lca[j].iterationsPerChange)]),
+});
+
+export function oscillationsReport(r: OscillationTables, context: Context): Report {
+  return {
+    report: 'oscillations',
+    context,
+    summary: {
+      iterations: r.iterations,
+      weight_changes_per_parameter: r.all.weights.changesPerParameter,
+      weight_iterations_per_change: finite(r.all.weights.iterationsPerChange),
+      lca_changes_per_parameter: r.all.lca.changesPerParameter,
+      lca_iterations_per_change: finite(r.all.lca.iterationsPerChange),
+      gradient_sign_changes: r.gradients,
+    },
+    tables: [oscillationTable('layers', 'layer', r.layers, r.iterations), oscillationTable('variables', 'variable', r.variables, r.iterations)],
+  };
+}
+
+export function neuronsReport(layers: NeuronLayer[], top: number, context: Context): Report {
+  const ranked = layers.map((l) => ({ name: l.name, units: rankUnits(l.units) }));
+  const count = (pick: (lca: number) => boolean) => layers.reduce((n, l) => n + l.units.filter(pick).length, 0);
+  return {
+    report: 'neurons',
+    context,
+    summary: {
+      layers: layers.length,
+      units: count(() => true),
+      units_helped: count((x) => x < 0),
+      units_hurt: count((x) => x > 0),
+      top,
+    },
+    tables: [
+      { name: 'neurons', columns: ['layer', 'unit', 'lca'], rows: ranked.flatMap((l) => l.units.map((u) => [l.name, u.unit, u.lca])) },
+      {
+        // Per layer the `top` units with the most negative LCA (side top: helped most) and the `top` with the highest (bottom).
+        name: 'top',
+        columns: ['layer', 'side', 'rank', 'unit', 'lca'],
+        rows: ranked.flatMap((l) => [
+          ...l.units.slice(0, top).map((u, r): Cell[] => [l.name, 'top', r + 1, u.unit, u.lca]),
+          ...l.units.slice(-top).reverse().map((u, r): Cell[] => [l.name, 'bottom', r + 1, u.unit, u.lca]),
+        ]),
+      },
+    ],
+  };
+}
+
+export interface AcrossRuns {
+  report: 'helped' | 'layers';
+  runs: string[];
+  vs: string[];
+  /** helped: its summary numbers; layers: each layer's total LCA. */
+  statistics: Across[];
+  /** layers: the final training loss (next_loss of the last row) and the total LCA. */
+  loss?: Across[];
+}
+
+/** mean, std, n, [one-sample t], [the --vs group and Welch's test], then every run's value. */
+function acrossTable(name: string, label: string, rows: Across[], runs: number, vs: number): Table {
+  const zero = rows.some((r) => r.zero);
+  const columns = [label, 'mean', 'std', 'n', ...(zero ? ['t', 'df', 'p_value'] : []),
+    ...(vs > 0 ? ['vs_mean', 'vs_std', 'vs_n', 'welch_t', 'welch_df', 'welch_p_value'] : []),
+    ...Array.from({ length: runs }, (_, i) => `run_${i + 1}`), ...Array.from({ length: vs }, (_, i) => `vs_${i + 1}`)];
+  return {
+    name,
+    columns,
+    rows: rows.map((r) => [r.name, r.mean, finite(r.std), r.values.length,
+      ...(zero ? [finite(r.zero?.t ?? Number.NaN), finite(r.zero?.df ?? Number.NaN), finite(r.zero?.p ?? Number.NaN)] : []),
+      ...(r.vs ? [r.vs.mean, finite(r.vs.std), r.vs.values.length, finite(r.vs.welch.t), finite(r.vs.welch.df), finite(r.vs.welch.p)] : []),
+      ...r.values, ...(r.vs?.values ?? [])]),
+  };
+}
+
+export function acrossRunsReport(r: AcrossRuns, context: Context): Report {
+  const [runs, vs] = [r.runs.length, r.vs.length];
+  const pick = (rows: Across[] | undefined, name: string) => rows?.find((s) => s.name === name);
+  const headline = r.report === 'helped' ? pick(r.statistics, 'percent_helped') : pick(r.loss, 'final_loss');
+  const prefix = r.report === 'helped' ? 'percent_helped' : 'final_loss';
+  return {
+    report: `${r.report}-runs`,
+    context,
+    summary: {
+      runs,
+      ...(vs > 0 ? { vs_runs: vs } : {}),
+      [`${prefix}_mean`]: headline?.mean ?? null,
+      [`${prefix}_std`]: finite(headline?.std ?? Number.NaN),
+      ...(headline?.vs ? { [`${prefix}_vs_mean`]: headline.vs.mean, [`${prefix}_welch_p_value`]: finite(headline.vs.welch.p) } : {}),
+    },
+    tables: [
+      acrossTable(r.report === 'helped' ? 'statistics' : 'layers', r.report === 'helped' ? 'statistic' : 'layer', r.statistics, runs, vs),
+      ...(r.loss ? [acrossTable('loss', 'statistic', r.loss, runs, vs)] : []),
+      { name: 'runs', columns: ['column', 'run'], rows: [...r.runs.map((run, i) => [`run_${i + 1}`, run]), ...r.vs.map((run, i) => [`vs_${i + 1}`, run])] },
     ],
   };
 }
