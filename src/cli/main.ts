@@ -5,6 +5,7 @@ import { ExistsError, InputError, LcaError, UsageError } from '../errors.js';
 import { analyzeCommand } from './analyze.js';
 import { computeCommand } from './compute.js';
 import { demoCommand } from './demo.js';
+import { plotCommand } from './plot.js';
 import { statusCommand } from './status.js';
 import { trainCommand } from './train.js';
 
@@ -14,7 +15,7 @@ function program(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand()]) {
+  for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand()]) {
     root.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return root;

@@ -1,0 +1,56 @@
+// `lca plot`: flags → runPlot → one PNG or SVG figure of a run (the paper's Fig. 2, 3a–d, 4, 6, …).
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Method } from '../lca/integrate.js';
+import { UsageError } from '../errors.js';
+import { FIGURES, FIGURE_HELP, type FigureName } from '../plot/names.js';
+import { logLevelOption, methodOption, reporterFrom } from './common.js';
+import type { LogLevel } from './console.js';
+import { parseInteger, parseIterationRange, parseNumber } from './parse.js';
+
+interface PlotFlags {
+  run: string;
+  figure: FigureName;
+  out: string;
+  method?: Method;
+  iteration?: number;
+  iterations?: [number, number | undefined];
+  layer?: string;
+  clip: number;
+  logLevel: LogLevel;
+}
+
+function parsePercentile(value: string): number {
+  const p = parseNumber(value);
+  if (p <= 0 || p > 100) throw new InvalidArgumentError('must be a percentile in (0, 100].');
+  return p;
+}
+
+const FIGURE_LIST = FIGURES.map((f) => `${f}: ${FIGURE_HELP[f]}`).join('; ');
+
+export const plotCommand = () =>
+  new Command('plot')
+    .description('draw one of the paper\'s figures from a run as PNG or SVG')
+    .requiredOption('-r, --run <dir>', 'run directory with computed LCA')
+    .addOption(new Option('--figure <name>', FIGURE_LIST).choices(FIGURES).makeOptionMandatory())
+    .requiredOption('-o, --out <file>', 'output file: .png (rendered at 2×) or .svg')
+    .addOption(methodOption())
+    .option('--iteration <t>', 'heatmap: the LCA of iteration t alone', parseInteger)
+    .option('--iterations <a:b>', 'rows a … b−1 only (a heatmap sums them; default all computed rows)', parseIterationRange)
+    .option('--layer <name>', 'heatmap: a layer (fc_1: kernel and bias) or one variable (fc_1/kernel); default the first layer')
+    .option('--clip <percentile>', 'heatmap: colour scale clipped at this percentile of |LCA|', parsePercentile, 99)
+    .addOption(logLevelOption())
+    .action(async (flags: PlotFlags) => {
+      if (flags.iteration !== undefined && flags.iterations) throw new UsageError('--iteration and --iterations: give one of them');
+      if (flags.figure !== 'heatmap') {
+        for (const [flag, value] of [['--iteration', flags.iteration], ['--layer', flags.layer]] as const) {
+          if (value !== undefined) throw new UsageError(`${flag} applies to --figure heatmap only`);
+        }
+      }
+      const { runPlot } = await import('../plot/plot.js');
+      const range = flags.iterations;
+      await runPlot({
+        run: flags.run, figure: flags.figure, out: flags.out, method: flags.method, layer: flags.layer, clip: flags.clip,
+        iterations: flags.iteration !== undefined ? [flags.iteration, flags.iteration] : range ? [range[0], range[1] ?? Number.MAX_SAFE_INTEGER] : undefined,
+        reporter: reporterFrom(flags),
+      });
+    });

@@ -1,0 +1,139 @@
+// Fig. 3a–d from the `helped` report: parameters helping/hurting/zero per iteration with the loss,
+// the distribution of LCA values, the per-layer percent helping, and the iterations-helped histogram.
+import { HELPED_COLOR, HURT_COLOR } from './colors.js';
+import { num, title, type Figure } from './figure.js';
+import type { VlSpec } from './render.js';
+import { tableRows, type RunSource } from './source.js';
+
+const ZERO_GREY = '#bdbdbd';
+const EFFECTS = ['helped', 'hurt', 'zero'] as const;
+
+export async function helpedFigure(source: RunSource): Promise<Figure> {
+  const report = await source.report('helped');
+  const series = await source.series();
+  const areas = tableRows(report, 'iterations').flatMap((r) => EFFECTS.map((effect, order) => ({ iteration: r.iteration, effect, order, percent: r[`percent_${effect}`] })));
+  // L(θ_t) for t = first … last + 1: the loss before each row, then after the last one.
+  const loss = series.iteration.map((t, k) => ({ iteration: t, loss: series.loss[k] }));
+  if (series.iteration.length > 0) loss.push({ iteration: series.iteration[series.iteration.length - 1] + 1, loss: series.nextLoss[series.nextLoss.length - 1] });
+  const s = report.summary;
+  const spec: VlSpec = {
+    title: title('Fig. 3a — parameters helping, hurting and not moving, per iteration', source,
+      `helped ${num(s.percent_helped)}% of moving parameters over the run (Table 1: mean helped / (mean helped + mean hurt)); mean per iteration: ${num(s.mean_percent_helped)}% helped, ${num(s.mean_percent_hurt)}% hurt, ${num(s.mean_percent_zero)}% zero`),
+    width: 720,
+    height: 320,
+    layer: [
+      {
+        data: { values: areas },
+        mark: { type: 'area', interpolate: 'step-after' },
+        encoding: {
+          x: { field: 'iteration', type: 'quantitative', title: 'iteration t', scale: { nice: false } },
+          y: { field: 'percent', type: 'quantitative', stack: 'zero', title: 'parameters (%)', scale: { domain: [0, 100] } },
+          color: { field: 'effect', type: 'nominal', sort: [...EFFECTS], scale: { domain: [...EFFECTS], range: [HELPED_COLOR, HURT_COLOR, ZERO_GREY] }, legend: { title: null, orient: 'top' } },
+          order: { field: 'order' },
+          tooltip: [{ field: 'iteration' }, { field: 'effect' }, { field: 'percent', format: '.2f' }],
+        },
+      },
+      {
+        data: { values: loss },
+        mark: { type: 'line', color: 'black', strokeWidth: 2 },
+        encoding: {
+          x: { field: 'iteration', type: 'quantitative' },
+          y: { field: 'loss', type: 'quantitative', title: 'training loss L(θ_t) (nats, black line)', scale: { zero: false }, axis: { orient: 'right', grid: false } },
+          tooltip: [{ field: 'iteration' }, { field: 'loss', format: '.4f' }],
+        },
+      },
+    ],
+    resolve: { scale: { y: 'independent' } },
+  };
+  return { name: 'helped', spec };
+}
+
+export async function fractionHelpedFigure(source: RunSource): Promise<Figure> {
+  const report = await source.report('helped');
+  const s = report.summary;
+  const spec: VlSpec = {
+    title: title('Fig. 3d — fraction of iterations each parameter helped', source,
+      `mean ${num(s.mean_percent_iterations_helped)}%, std ${num(s.std_percent_iterations_helped)}% over ${s.parameters} parameters (those that never moved are in the 0% bin)`),
+    width: 640,
+    height: 300,
+    data: { values: tableRows(report, 'iterations_helped') },
+    mark: { type: 'bar', color: '#4c78a8', stroke: 'white', strokeWidth: 0.5 },
+    encoding: {
+      x: { field: 'percent_from', bin: 'binned', type: 'quantitative', title: 'iterations in which the parameter helped (%)', scale: { domain: [0, 100] } },
+      x2: { field: 'percent_to' },
+      y: { field: 'parameters', type: 'quantitative', title: 'parameters' },
+      tooltip: [{ field: 'percent_from', title: 'from %' }, { field: 'percent_to', title: 'to %' }, { field: 'parameters' }],
+    },
+  };
+  return { name: 'fraction-helped', spec };
+}
+
+/**
+ * The report bins non-zero LCA in powers of two either side of zero, so a linear signed histogram
+ * (the paper's Fig. 3b) cannot be drawn from it; instead both sides share a log |LCA| axis, helped
+ * and hurt overlaid. Bins below the magnitude under which 0.1% of the values lie are left out
+ * (they reach down to float32 subnormals), as Fig. 3b zooms past its tails.
+ */
+export async function lcaDistributionFigure(source: RunSource): Promise<Figure> {
+  const report = await source.report('helped');
+  const bins = tableRows(report, 'distribution')
+    .filter((b) => (b.count as number) > 0)
+    .map((b) => {
+      const [lo, hi] = [Math.abs(b.lower as number), Math.abs(b.upper as number)].sort((p, q) => p - q);
+      return { ...b, fraction: b.fraction as number, lo, hi, side: (b.upper as number) <= 0 ? 'helped (LCA < 0)' : 'hurt (LCA > 0)' };
+    })
+    .sort((a, b) => a.lo - b.lo);
+  let below = 0;
+  let cut = 0;
+  for (const b of bins) {
+    if (below + b.fraction > 0.001) break;
+    below += b.fraction;
+    cut = b.hi;
+  }
+  const shown = bins.filter((b) => b.lo >= cut && b.lo > 0);
+  const spec: VlSpec = {
+    title: title('Fig. 3b — distribution of per-parameter, per-iteration LCA (zeros left out)', source,
+      `power-of-two bins of |LCA| for helping and hurting values, overlaid on a log axis; ${num(below * 100)}% of the values, below ${num(cut)} nats, not drawn`),
+    width: 720,
+    height: 300,
+    data: { values: shown },
+    mark: { type: 'bar', opacity: 0.6, stroke: 'white', strokeWidth: 0.5 },
+    encoding: {
+      x: { field: 'lo', bin: 'binned', type: 'quantitative', title: '|LCA| (nats, log scale)', scale: { type: 'log' }, axis: { format: '.0e' } },
+      x2: { field: 'hi' },
+      y: { field: 'fraction', type: 'quantitative', title: 'fraction of non-zero values', axis: { format: '.1%' }, stack: null },
+      color: { field: 'side', type: 'nominal', scale: { domain: ['helped (LCA < 0)', 'hurt (LCA > 0)'], range: [HELPED_COLOR, HURT_COLOR] }, legend: { title: null, orient: 'top', labelLimit: 300 } },
+      tooltip: [{ field: 'side' }, { field: 'lower', format: '.3e' }, { field: 'upper', format: '.3e' }, { field: 'count' }, { field: 'lca', title: 'Σ LCA in bin (nats)', format: '.4e' }],
+    },
+  };
+  return { name: 'lca-distribution', spec };
+}
+
+export async function layerHelpedFigure(source: RunSource): Promise<Figure> {
+  const report = await source.report('helped');
+  const layers = tableRows(report, 'layers');
+  const order = layers.map((l) => l.layer as string);
+  const spec: VlSpec = {
+    title: title('Fig. 3c — parameters helping, per layer', source, 'percent helped = Σ_t helped / Σ_t (helped + hurt) over the layer (Table 1 per layer, zeros ignored); dashed: 50%'),
+    width: Math.max(420, 70 * layers.length),
+    height: 300,
+    layer: [
+      {
+        data: { values: layers },
+        mark: { type: 'bar', color: HELPED_COLOR },
+        encoding: {
+          x: { field: 'layer', type: 'nominal', sort: order, title: 'layer' },
+          y: { field: 'percent_helped', type: 'quantitative', title: 'parameters helping (%)', scale: { domain: [0, 100] } },
+          tooltip: layers.length ? Object.keys(layers[0]).map((field) => ({ field })) : [],
+        },
+      },
+      {
+        data: { values: layers },
+        mark: { type: 'text', dy: -8 },
+        encoding: { x: { field: 'layer', type: 'nominal', sort: order }, y: { field: 'percent_helped', type: 'quantitative' }, text: { field: 'percent_helped', format: '.1f' } },
+      },
+      { data: { values: [{ y: 50 }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#333' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+    ],
+  };
+  return { name: 'layer-helped', spec };
+}

@@ -1,0 +1,139 @@
+// What the figures draw, read once per run: the analysis reports (runAnalysis, never recomputed
+// here), the per-iteration columns of the LCA parts, and per-parameter LCA for heatmaps.
+import path from 'node:path';
+import { InputError, UsageError } from '../errors.js';
+import { runAnalysis, type ReportName } from '../jobs/analyze.js';
+import { METHODS, type Method } from '../lca/integrate.js';
+import { layerOf } from '../models/network.js';
+import type { Cell, Report } from '../report/format.js';
+import { firstPartMetadata, lcaDir, listParts, readLcaBatches } from '../store/lca-parts.js';
+import { readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
+
+export interface SourceOptions {
+  method?: Method;
+  /** Rows first … last (inclusive); default every computed row. */
+  iterations?: [number, number];
+}
+
+/** Per-iteration columns of the LCA parts, [T] each. */
+export interface IterationSeries {
+  iteration: number[];
+  loss: number[];
+  nextLoss: number[];
+  lcaSum: number[];
+  error: number[];
+}
+
+// The same preference as `lca analyze` (src/jobs/analyze.ts): the most accurate computed method.
+const PREFERENCE: readonly Method[] = ['adaptive', 'simpson', 'first-order'];
+
+export class RunSource {
+  readonly manifest: Manifest;
+  readonly method: Method;
+  readonly range: [number, number];
+  private readonly reports = new Map<ReportName, Promise<Report>>();
+  private seriesCache?: Promise<IterationSeries>;
+  /** The backend that computed the LCA parts (their `lca.backend` metadata), set by open(). */
+  computeBackend = 'unknown';
+
+  static async open(run: string, options: SourceOptions = {}): Promise<RunSource> {
+    const source = new RunSource(run, options);
+    const metadata = await firstPartMetadata(lcaDir(run, source.method));
+    source.computeBackend = (JSON.parse(metadata?.get('lca.backend') ?? '{}') as { name?: string }).name ?? 'unknown';
+    return source;
+  }
+
+  private constructor(readonly run: string, options: SourceOptions = {}) {
+    this.manifest = readManifest(run);
+    const computed = METHODS.filter((m) => listParts(lcaDir(run, m)).length > 0);
+    const method = options.method ?? PREFERENCE.find((m) => computed.includes(m));
+    if (!method || !computed.includes(method)) {
+      throw new InputError(`${run}: no LCA computed${options.method ? ` with --method ${options.method}` : ''}; run \`lca compute --run ${run}\` first`);
+    }
+    this.method = method;
+    const parts = listParts(lcaDir(run, method));
+    const [first, last] = options.iterations ?? [parts[0].first, parts[parts.length - 1].last];
+    this.range = [first, Math.min(last, this.manifest.training.iterations - 1)];
+  }
+
+  /** A report of `lca analyze` over this source's method and range (computed once per source). */
+  report(name: ReportName): Promise<Report> {
+    let report = this.reports.get(name);
+    if (!report) {
+      report = runAnalysis({ run: this.run, report: name, method: this.method, iterations: this.range });
+      this.reports.set(name, report);
+    }
+    return report;
+  }
+
+  series(): Promise<IterationSeries> {
+    this.seriesCache ??= this.readSeries();
+    return this.seriesCache;
+  }
+
+  private async readSeries(): Promise<IterationSeries> {
+    const out: IterationSeries = { iteration: [], loss: [], nextLoss: [], lcaSum: [], error: [] };
+    const [first, last] = this.range;
+    for await (const batch of readLcaBatches(lcaDir(this.run, this.method), first, last)) {
+      const [it, loss, next, sum, error] = ['iteration', 'loss', 'next_loss', 'lca_sum', 'error'].map((c) => batch.scalar(c));
+      for (let r = 0; r < batch.numRows; r++) {
+        if (it[r] < first || it[r] > last) continue;
+        out.iteration.push(it[r]);
+        out.loss.push(loss[r]);
+        out.nextLoss.push(next[r]);
+        out.lcaSum.push(sum[r]);
+        out.error.push(error[r]);
+      }
+    }
+    return out;
+  }
+
+  /** A variable by name, or every variable of a layer (`fc_1` → kernel and bias); default the first layer. */
+  variablesOf(name: string | undefined): ManifestVariable[] {
+    const variables = this.manifest.model.variables;
+    const layer = name ?? layerOf(variables[0].name);
+    const exact = variables.filter((v) => v.name === layer);
+    const found = exact.length > 0 ? exact : variables.filter((v) => layerOf(v.name) === layer);
+    if (found.length === 0) {
+      const layers = [...new Set(variables.map((v) => layerOf(v.name)))];
+      throw new UsageError(`--layer ${layer}: no such variable or layer in ${this.run} (layers: ${layers.join(', ')}; or a variable such as ${variables[0].name})`);
+    }
+    return found;
+  }
+
+  /** Per-parameter LCA of the variables summed over rows first … last, [size] per variable. */
+  async parameterSums(variables: ManifestVariable[], [first, last]: [number, number]): Promise<Float64Array[]> {
+    const index = variables.map((v) => this.manifest.model.variables.findIndex((w) => w.name === v.name));
+    const sums = variables.map((v) => new Float64Array(v.size));
+    for await (const batch of readLcaBatches(lcaDir(this.run, this.method), first, last)) {
+      const it = batch.scalar('iteration');
+      for (let r = 0; r < batch.numRows; r++) {
+        if (it[r] < first || it[r] > last) continue;
+        variables.forEach((v, k) => {
+          const row = batch.vector(index[k]).subarray(r * v.size, (r + 1) * v.size);
+          const sum = sums[k];
+          for (let i = 0; i < v.size; i++) sum[i] += row[i];
+        });
+      }
+    }
+    return sums;
+  }
+
+  /** One line saying where the numbers come from: run, model, data (full, subset or synthetic), backends, rows. */
+  provenance(): string {
+    const { dataset, model, backend, training } = this.manifest;
+    const data = dataset.name.startsWith('synthetic')
+      ? 'SYNTHETIC data'
+      : dataset.name.endsWith('-fixture') ? `subset, ${dataset.train_count} training images` : `${dataset.train_count} training images`;
+    const [first, last] = this.range;
+    const rows = first === 0 && last === training.iterations - 1 ? `all ${training.iterations} iterations` : `iterations ${first}:${last + 1} of ${training.iterations}`;
+    return `run ${path.basename(path.resolve(this.run))} · ${model.name} on ${dataset.name} (${data}) · ${rows} · trained on ${backend.name}, LCA computed on ${this.computeBackend} (${this.method})`;
+  }
+}
+
+/** A report table as row objects (column name → cell), the shape vega-lite data takes. */
+export function tableRows(report: Report, name: string): Record<string, Cell>[] {
+  const table = report.tables.find((t) => t.name === name);
+  if (!table) throw new InputError(`report ${report.report} has no table ${name}`);
+  return table.rows.map((r) => Object.fromEntries(table.columns.map((c, k) => [c, r[k]])));
+}
