@@ -34,6 +34,7 @@ test('layers across three runs: mean, sample std, n, per-run values and a one-sa
   const r = JSON.parse(result.stdout);
   assert.equal(r.report, 'layers-runs');
   assert.equal(r.runs, 3);
+  assert.equal(r.run, runs.join(", "));
   const [fc1, fc2] = r.tables.layers;
   assert.deepEqual([fc1.layer, fc1.n, fc1.run_1, fc1.run_2, fc1.run_3, fc1.df], ['fc_1', 3, -24, -48, -96, 2]);
   assert.equal(fc1.mean, -56);

@@ -240,7 +240,7 @@ export async function runAcrossRuns(options: AcrossOptions): Promise<Report> {
   const names = [...numbers[0].keys()];
   const layerNames = names.filter((n) => n !== 'total_lca' && n !== 'final_loss');
   const where = {
-    runs: runs.join(', '),
+    run: runs.join(', '), // as a single run's context; the summary's `runs` is their number
     ...(vs.length > 0 ? { vs: vs.join(', ') } : {}),
     model: distinct(opened.map((o) => o.where.model)),
     dataset: distinct(opened.map((o) => o.where.dataset)),
