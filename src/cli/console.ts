@@ -1,7 +1,7 @@
 // The CLI's voice on stderr: pino log lines (JSON off a terminal, plain text on one) and an ora
 // progress line on a terminal only, so stdout stays pure data and CI logs stay free of spinners.
 import { pino, type Logger } from 'pino';
-import ora from 'ora';
+import ora, { type Ora } from 'ora';
 import type { Progress, Reporter } from '../jobs/reporter.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -12,13 +12,19 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 const interactive = (): boolean =>
   !!process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 && !process.env.CI && process.env.TERM !== 'dumb';
 
+// The spinner on screen, if any: a log line clears it first and redraws it after, so the two do not
+// mix on one line (`compute --workers` logs while its progress line runs).
+let active: Ora | null = null;
+
 export function createLogger(level: LogLevel): Logger {
   if (!interactive()) return pino({ level, base: undefined }, pino.destination({ dest: 2, sync: true }));
   const human = {
     write(line: string) {
       const entry = JSON.parse(line) as { level: number; msg: string };
       const tag = entry.level >= 50 ? 'error: ' : entry.level >= 40 ? 'warning: ' : '';
+      active?.clear();
       process.stderr.write(`${tag}${entry.msg}\n`);
+      active?.render();
     },
   };
   return pino({ level, base: undefined }, human);
@@ -34,6 +40,7 @@ function formatSeconds(s: number): string {
 function spinner(label: string): Progress {
   if (!interactive()) return { update() {}, stop() {} };
   const spin = ora({ text: label, stream: process.stderr, color: process.env.NO_COLOR ? false : 'cyan' }).start();
+  active = spin;
   const started = performance.now();
   return {
     update(done, total) {
@@ -42,7 +49,10 @@ function spinner(label: string): Progress {
       spin.text = `${label}: ${done}/${total} iterations, ${rate.toFixed(2)} it/s, ETA ${formatSeconds((total - done) / rate)}`;
       spin.render(); // the work between updates is synchronous, so ora's own timer would not redraw
     },
-    stop: () => spin.stop(),
+    stop: () => {
+      spin.stop();
+      active = null;
+    },
   };
 }
 
