@@ -25,8 +25,11 @@ export async function compileSpec(spec: VlSpec): Promise<VegaSpec> {
 }
 
 export async function svgFromSpec(spec: VlSpec): Promise<string> {
+  return svgFromVega(await compileSpec(spec));
+}
+
+export async function svgFromVega(compiled: VegaSpec): Promise<string> {
   const vega = await import('vega');
-  const compiled = await compileSpec(spec);
   const view = new vega.View(vega.parse(compiled as unknown as Parameters<typeof vega.parse>[0]), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -1,0 +1,36 @@
+// `lca report`: flags → writeHtmlReport → one self-contained, offline HTML file with every figure and table.
+import { Command } from 'commander';
+import type { Method } from '../lca/integrate.js';
+import { UsageError } from '../errors.js';
+import { logLevelOption, methodOption, reporterFrom } from './common.js';
+import type { LogLevel } from './console.js';
+import { parseIterationRange } from './parse.js';
+
+interface ReportFlags {
+  run: string;
+  out: string;
+  method?: Method;
+  iterations?: [number, number | undefined];
+  logLevel: LogLevel;
+}
+
+export const reportCommand = () =>
+  new Command('report')
+    .description('write one self-contained HTML file (works offline): run summary, every figure, every analysis table')
+    .requiredOption('-r, --run <dir>', 'run directory with computed LCA')
+    .requiredOption('-o, --out <file>', 'output file, e.g. report.html')
+    .addOption(methodOption())
+    .option('--iterations <a:b>', 'rows a … b−1 only (default all computed rows)', parseIterationRange)
+    .addOption(logLevelOption())
+    .action(async (flags: ReportFlags) => {
+      if (!/\.html?$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .html`);
+      const { writeHtmlReport } = await import('../plot/html.js');
+      const reporter = reporterFrom(flags);
+      const started = performance.now();
+      const range = flags.iterations;
+      const { bytes } = await writeHtmlReport({
+        run: flags.run, out: flags.out, method: flags.method, reporter,
+        iterations: range ? [range[0], range[1] ?? Number.MAX_SAFE_INTEGER] : undefined,
+      });
+      reporter.info(`wrote ${flags.out}`, { bytes, ms: Math.round(performance.now() - started) });
+    });

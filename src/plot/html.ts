@@ -1,0 +1,163 @@
+// `lca report`: one self-contained HTML file for a run — manifest summary, every figure (inline SVG,
+// made live by the inlined vega runtime for tooltips) and every analysis table. No network: the
+// only script is vega's own build, read from node_modules by path, and images are data: URLs.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { LcaError } from '../errors.js';
+import type { Method } from '../lca/integrate.js';
+import type { Reporter } from '../jobs/reporter.js';
+import type { ReportName } from '../jobs/analyze.js';
+import type { Cell, Report, Table } from '../report/format.js';
+import { buildFigure, FIGURES } from './figures.js';
+import type { Figure } from './figure.js';
+import { compileSpec, svgFromVega } from './render.js';
+import { RunSource } from './source.js';
+
+export interface HtmlReportOptions {
+  run: string;
+  out: string;
+  method?: Method;
+  iterations?: [number, number];
+  reporter: Reporter;
+}
+
+const TABLE_REPORTS: readonly ReportName[] = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails'];
+const MAX_ROWS = 300; // per table: a 10,000-iteration run would otherwise make a page of megabytes
+const MAX_HEATMAP_LAYERS = 12;
+const FRAME = 20; // Fig. 2 shows iteration 20, "partly through the main drop in loss"
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// Inside <script>, only "</script" (and "<!--") can end the element early.
+const scriptSafe = (s: string) => s.replace(/<(\/script|!--)/gi, '\\u003c$1');
+
+const cellText = (v: Cell) => {
+  if (v === null) return '';
+  if (typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v)) return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(Number(v.toPrecision(6))) : v.toExponential(4);
+  return String(v);
+};
+
+function tableHtml(table: Table): string {
+  const rows = table.rows.slice(0, MAX_ROWS);
+  const more = table.rows.length > rows.length
+    ? `<p class="note">first ${MAX_ROWS} of ${table.rows.length} rows; all of them: <code>lca analyze --table ${escapeHtml(table.name)} --format csv</code></p>` : '';
+  const head = table.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(cellText(v))}</td>`).join('')}</tr>`).join('\n');
+  return `<details><summary>${escapeHtml(table.name)} (${table.rows.length} rows)</summary><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}</details>`;
+}
+
+const keyValues = (entries: [string, Cell][]) =>
+  `<table class="kv">${entries.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(cellText(v))}</td></tr>`).join('')}</table>`;
+
+function reportHtml(report: Report): string {
+  return `<section><h3 id="table-${report.report}">${escapeHtml(report.report)}</h3>${keyValues(Object.entries(report.summary))}${report.tables.map(tableHtml).join('\n')}</section>`;
+}
+
+function manifestHtml(source: RunSource): string {
+  const m = source.manifest;
+  const opt = m.config?.optimizer;
+  return keyValues([
+    ['run', path.resolve(source.run)],
+    ['model', `${m.model.name} (${m.model.parameters} parameters)`],
+    ['dataset', `${m.dataset.name}: ${m.dataset.train_count} training, ${m.dataset.val_count} validation images`],
+    ['optimizer', opt ? `${opt.name}, lr ${opt.lr}${opt.name === 'sgd' ? `, momentum ${opt.momentum}` : ''}` : null],
+    ['batch size', m.config?.batch_size ?? null],
+    ['iterations', m.training.iterations],
+    ['training time (s)', m.training.seconds ?? null],
+    ['trained on', m.backend.name],
+    ['LCA computed on', `${source.computeBackend} (${source.method}, rows ${source.range[0]}:${source.range[1] + 1})`],
+    ['created', m.created ?? null],
+    ['versions', m.versions ? Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ') : null],
+  ]);
+}
+
+function vegaRuntime(): string {
+  // Package `exports` hide build/*.min.js (and package.json) from resolution: resolve the entry point,
+  // walk up to the package folder and read the file by path.
+  let dir = path.dirname(createRequire(import.meta.url).resolve('vega'));
+  while (!fs.existsSync(path.join(dir, 'build', 'vega.min.js'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new LcaError('vega/build/vega.min.js not found next to the vega package; reinstall with `npm ci`');
+    dir = up;
+  }
+  return fs.readFileSync(path.join(dir, 'build', 'vega.min.js'), 'utf8');
+}
+
+// Replaces each static SVG by a live vega view (tooltips); a failure leaves the static SVG and logs.
+const LIVE = `
+document.querySelectorAll('script[type="application/json"][data-figure]').forEach(function (node) {
+  var holder = document.getElementById(node.dataset.figure);
+  var spec = JSON.parse(node.textContent);
+  var live = document.createElement('div');
+  new vega.View(vega.parse(spec), { renderer: 'svg', container: live, hover: true }).runAsync()
+    .then(function () { holder.replaceChildren(live); })
+    .catch(function (err) { console.warn('figure ' + node.dataset.figure + ' stays static: ' + err); });
+});`;
+
+interface Rendered {
+  id: string;
+  figure: Figure;
+  svg: string;
+  vega: Record<string, unknown>;
+}
+
+async function renderAll(source: RunSource, reporter: Reporter): Promise<Rendered[]> {
+  const out: Rendered[] = [];
+  const add = async (id: string, figure: Figure) => {
+    const started = performance.now();
+    const vega = await compileSpec(figure.spec);
+    out.push({ id, figure, vega, svg: await svgFromVega(vega) });
+    reporter.debug(`figure ${id}`, { ms: Math.round(performance.now() - started) });
+  };
+  const layers = [...new Set(source.manifest.model.variables.map((v) => v.name.includes('/') ? v.name.slice(0, v.name.lastIndexOf('/')) : v.name))];
+  for (const layer of layers.slice(0, MAX_HEATMAP_LAYERS)) await add(`heatmap-${layer}`, await buildFigure('heatmap', source, { layer }));
+  const [first, last] = source.range;
+  const frame = Math.min(Math.max(first, FRAME), last);
+  const single = await RunSource.open(source.run, { method: source.method, iterations: [frame, frame] });
+  await add(`heatmap-${layers[0]}-at-${frame}`, await buildFigure('heatmap', single, { layer: layers[0] }));
+  for (const name of FIGURES.filter((f) => f !== 'heatmap')) await add(name, await buildFigure(name, source));
+  return out;
+}
+
+const STYLE = `
+body { font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 2em auto; max-width: 1500px; padding: 0 1em; color: #222; }
+h1 { font-size: 1.5em; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em; } h3 { margin-bottom: .3em; }
+figure { margin: 1.5em 0; overflow-x: auto; } figure svg { max-width: 100%; height: auto; }
+table { border-collapse: collapse; font-size: 13px; margin: .4em 0; } td, th { border: 1px solid #ddd; padding: 2px 8px; text-align: right; }
+th { background: #f4f4f4; } table.kv th { text-align: left; } table.kv td { text-align: left; }
+details { margin: .3em 0; } summary { cursor: pointer; } .note { color: #666; font-size: 12px; }
+nav a { margin-right: 1em; }`;
+
+export async function writeHtmlReport(options: HtmlReportOptions): Promise<{ bytes: number }> {
+  const runtime = vegaRuntime();
+  const source = await RunSource.open(options.run, { method: options.method, iterations: options.iterations });
+  const figures = await renderAll(source, options.reporter);
+  const reports = [];
+  for (const name of TABLE_REPORTS) reports.push(await source.report(name));
+  const runName = path.basename(path.resolve(options.run));
+  const figureHtml = figures.map((f, k) => [
+    `<figure><div id="fig-${k}">${f.svg}</div></figure>`,
+    f.figure.raster ? '' : `<script type="application/json" data-figure="fig-${k}">${scriptSafe(JSON.stringify(f.vega))}</script>`,
+  ].join('\n')).join('\n');
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>LCA report — ${escapeHtml(runName)}</title><style>${STYLE}</style></head>
+<body>
+<h1>Loss Change Allocation — run ${escapeHtml(runName)}</h1>
+<p class="note">${escapeHtml(source.provenance())}. Negative LCA: the parameter helped (lowered the full-training-set loss); positive: it hurt. Made by <code>lca report</code>; works offline.</p>
+<nav><a href="#run">Run</a><a href="#figures">Figures</a><a href="#tables">Tables</a></nav>
+<h2 id="run">Run</h2>
+${manifestHtml(source)}
+<h2 id="figures">Figures</h2>
+${figureHtml}
+<h2 id="tables">Analysis tables</h2>
+<p class="note">The numbers of <code>lca analyze --report NAME --format json</code>; column meanings in docs/formats.md and docs/analysis.md.</p>
+${reports.map(reportHtml).join('\n')}
+<script>${scriptSafe(runtime)}</script>
+<script>${LIVE}</script>
+</body></html>
+`;
+  fs.mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
+  fs.writeFileSync(options.out, html);
+  return { bytes: Buffer.byteLength(html) };
+}
