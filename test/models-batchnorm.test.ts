@@ -104,3 +104,27 @@ test('the gradient flows through the batch statistics (and finite differences ca
   // The loss is the same function; only the frozen net's analytic gradient is wrong, and visibly so.
   assert.ok(Math.max(...wrong.map(relativeError)) > 0.2, wrong.map((c) => `${c.name} ${relativeError(c)}`).join(', '));
 });
+
+test("batch norm's own gradient equals autodiff through tf.moments and tf.batchNorm", async () => {
+  await initBackend('wasm');
+  const rng = new RandomState(9);
+  const draw = (n: number, scale: number, shift = 0) => Float32Array.from({ length: n }, () => shift + scale * rng.standardNormal());
+  const shape: [number, number, number, number] = [3, 5, 4, 6];
+  const size = shape.reduce((a, b) => a * b, 1);
+  const [x, gamma, beta, weights] = [tf.tensor4d(draw(size, 2, 1), shape), tf.tensor1d(draw(6, 0.5, 1)), tf.tensor1d(draw(6, 1)), tf.tensor4d(draw(size, 1), shape)];
+  // A loss that weights every output differently, so that no gradient term cancels by symmetry.
+  const lossOf = (norm: (x: tf.Tensor4D, g: tf.Tensor1D, b: tf.Tensor1D) => tf.Tensor) =>
+    (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.square(norm(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D)), weights));
+  const ours = tf.grads(lossOf((a, g, b) => batchNorm('bn', 6).apply([g, b], a)))([x, gamma, beta]);
+  const autodiff = tf.grads(lossOf((a, g, b) => {
+    const { mean, variance } = tf.moments(a, [0, 1, 2]);
+    return tf.batchNorm(a, mean, variance, b, g, 1e-3);
+  }))([x, gamma, beta]);
+  ['x', 'gamma', 'beta'].forEach((name, k) => {
+    const [p, q] = [ours[k].dataSync(), autodiff[k].dataSync()];
+    const scale = Math.max(...Array.from(q, Math.abs));
+    const worst = Math.max(...Array.from(p, (v, i) => Math.abs(v - q[i])));
+    assert.ok(worst < 1e-4 * scale, `d${name}: worst difference ${worst} against a largest entry of ${scale}`);
+  });
+  tf.dispose([x, gamma, beta, weights, ...ours, ...autodiff]);
+});

@@ -1,6 +1,7 @@
 // Layer builders shared by every network: each declares its variables (names, shapes, initialisers)
 // and a pure forward function of exactly those parameters (original-conventions.md §3, "Shared conventions").
 import * as tf from '@tensorflow/tfjs';
+import { batchNormTraining } from './batch-norm.js';
 import type { VariableSpec } from './network.js';
 
 export interface Layer {
@@ -71,10 +72,7 @@ export function batchNorm(name: string, channels: number): Layer {
       { name: `${name}/beta`, shape: [channels], init: 'zeros' },
     ],
     usesBatchStatistics: true,
-    apply: ([gamma, beta], x) => {
-      const { mean, variance } = tf.moments(x, [0, 1, 2]); // [C] each; tf.moments' variance is the biased one
-      return tf.batchNorm(x as tf.Tensor4D, mean, variance, beta, gamma, BATCH_NORM_EPSILON);
-    },
+    apply: ([gamma, beta], x) => batchNormTraining(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, BATCH_NORM_EPSILON),
   };
 }
 
