@@ -49,7 +49,7 @@ function panel(name: string, grid: Grid, m: number, imageShape: number[] | undef
         data: { values: [{ url, x: 0, y: 0 }] },
         mark: { type: 'image', width, height, align: 'left', baseline: 'top', aspect: false },
         encoding: {
-          x: { field: 'x', type: 'quantitative', scale: { domain: [0, grid.xUnits], nice: false, zero: false }, axis: { title: ticks ? `${grid.xTitle} (ticks every image row of ${ticks[1]} pixels)` : grid.xTitle, grid: false, ...(ticks ? { values: ticks } : {}) } },
+          x: { field: 'x', type: 'quantitative', scale: { domain: [0, grid.xUnits], nice: false, zero: false }, axis: { title: ticks ? `${grid.xTitle} (ticks every image row of ${ticks[1]} pixels)` : grid.xTitle, grid: false, format: 'd', tickMinStep: 1, ...(ticks ? { values: ticks } : {}) } },
           y: { field: 'y', type: 'quantitative', scale: { domain: [0, grid.yUnits], nice: false, zero: false, reverse: true }, axis: strip ? null : { title: grid.yTitle, grid: false } },
           url: { field: 'url', type: 'nominal' },
         },
