@@ -153,4 +153,7 @@ test('lca plot writes PNG and SVG files and refuses bad requests with exit 2', (
   assert.equal(noLayer.code, 2);
   assert.match(noLayer.stderr, /layers: conv_1, fc_1/);
   assert.equal(lca(['plot', '--run', run, '--figure', 'heatmap', '--clip', '0', '--out', png]).code, 2);
+  const noMethod = lca(['plot', '--run', run, '--figure', 'layers', '--method', 'simpson', '--out', png]);
+  assert.equal(noMethod.code, 1);
+  assert.match(noMethod.stderr, /no LCA computed with --method simpson \(have: adaptive\)/, 'the method is chosen as lca analyze chooses it');
 });

@@ -48,7 +48,8 @@ const PREFERENCE: readonly Method[] = ['adaptive', 'simpson', 'first-order'];
 
 const computedMethods = (run: string): Method[] => METHODS.filter((m) => listParts(lcaDir(run, m)).length > 0);
 
-function chooseMethod(run: string, requested: Method | undefined): Method {
+/** The requested method if it was computed, else the most accurate computed one; `lca plot` shares it. */
+export function chooseMethod(run: string, requested: Method | undefined): Method {
   const available = computedMethods(run);
   if (requested) {
     if (!available.includes(requested)) throw new InputError(`${run}: no LCA computed with --method ${requested} (have: ${available.join(', ') || 'none'})`);

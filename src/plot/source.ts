@@ -2,8 +2,8 @@
 // here), the per-iteration columns of the LCA parts, and per-parameter LCA for heatmaps.
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import { runAnalysis, type ReportName } from '../jobs/analyze.js';
-import { METHODS, type Method } from '../lca/integrate.js';
+import { chooseMethod, runAnalysis, type ReportName } from '../jobs/analyze.js';
+import type { Method } from '../lca/integrate.js';
 import { layerOf } from '../models/network.js';
 import type { Cell, Report } from '../report/format.js';
 import { firstPartMetadata, lcaDir, listParts, readLcaBatches } from '../store/lca-parts.js';
@@ -24,9 +24,6 @@ export interface IterationSeries {
   error: number[];
 }
 
-// The same preference as `lca analyze` (src/jobs/analyze.ts): the most accurate computed method.
-const PREFERENCE: readonly Method[] = ['adaptive', 'simpson', 'first-order'];
-
 export class RunSource {
   readonly manifest: Manifest;
   readonly method: Method;
@@ -45,13 +42,8 @@ export class RunSource {
 
   private constructor(readonly run: string, options: SourceOptions = {}) {
     this.manifest = readManifest(run);
-    const computed = METHODS.filter((m) => listParts(lcaDir(run, m)).length > 0);
-    const method = options.method ?? PREFERENCE.find((m) => computed.includes(m));
-    if (!method || !computed.includes(method)) {
-      throw new InputError(`${run}: no LCA computed${options.method ? ` with --method ${options.method}` : ''}; run \`lca compute --run ${run}\` first`);
-    }
-    this.method = method;
-    const parts = listParts(lcaDir(run, method));
+    this.method = chooseMethod(run, options.method); // as `lca analyze` picks it
+    const parts = listParts(lcaDir(run, this.method));
     const [first, last] = options.iterations ?? [parts[0].first, parts[parts.length - 1].last];
     this.range = [first, Math.min(last, this.manifest.training.iterations - 1)];
   }
