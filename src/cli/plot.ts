@@ -8,7 +8,8 @@ import type { LogLevel } from './console.js';
 import { parseInteger, parseIterationRange, parseNumber } from './parse.js';
 
 interface PlotFlags {
-  run: string;
+  run: string[];
+  vs?: string[];
   figure: FigureName;
   out: string;
   method?: Method;
@@ -25,12 +26,16 @@ function parsePercentile(value: string): number {
   return p;
 }
 
+/** Repeatable options collect into an array, in the order given. */
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
 const FIGURE_LIST = FIGURES.map((f) => `${f}: ${FIGURE_HELP[f]}`).join('; ');
 
 export const plotCommand = () =>
   new Command('plot')
     .description('draw one of the paper\'s figures from a run as PNG or SVG')
-    .requiredOption('-r, --run <dir>', 'run directory with computed LCA')
+    .requiredOption('-r, --run <dir>', 'run directory with computed LCA; repeat for --figure layers across runs (mean ± std)', collect)
+    .option('--vs <dir>', "--figure layers: a second group of runs (repeat), drawn beside the first with Welch's p-value per layer", collect)
     .addOption(new Option('--figure <name>', FIGURE_LIST).choices(FIGURES).makeOptionMandatory())
     .requiredOption('-o, --out <file>', 'output file: .png (rendered at 2×) or .svg')
     .addOption(methodOption())
@@ -49,7 +54,7 @@ export const plotCommand = () =>
       const { runPlot } = await import('../plot/plot.js');
       const range = flags.iterations;
       await runPlot({
-        run: flags.run, figure: flags.figure, out: flags.out, method: flags.method, layer: flags.layer, clip: flags.clip,
+        runs: flags.run, vs: flags.vs, figure: flags.figure, out: flags.out, method: flags.method, layer: flags.layer, clip: flags.clip,
         iterations: flags.iteration !== undefined ? [flags.iteration, flags.iteration] : range ? [range[0], range[1] ?? Number.MAX_SAFE_INTEGER] : undefined,
         reporter: reporterFrom(flags),
       });

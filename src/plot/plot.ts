@@ -1,16 +1,22 @@
-// `lca plot`: one figure of one run, written as SVG or PNG (chosen by the file's extension).
+// `lca plot`: one figure of one run, or Fig. 4 across runs, written as SVG or PNG (chosen by the file's extension).
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import { runAcrossRuns } from '../jobs/analyze.js';
 import type { Method } from '../lca/integrate.js';
 import type { Reporter } from '../jobs/reporter.js';
+import type { Figure } from './figure.js';
 import { buildFigure } from './figures.js';
+import { layersRunsFigure } from './layers-runs.js';
 import type { FigureName } from './names.js';
 import { pngFromSvg, svgFromSpec } from './render.js';
 import { RunSource } from './source.js';
 
 export interface PlotOptions {
-  run: string;
+  /** One run, or several for Fig. 4 across runs (mean ± std). */
+  runs: string[];
+  /** A second group of runs, drawn beside the first with Welch's p-value per layer. */
+  vs?: string[];
   figure: FigureName;
   out: string;
   method?: Method;
@@ -30,11 +36,21 @@ export function imageFormat(out: string): (typeof IMAGE_FORMATS)[number] {
   return format;
 }
 
+/** Several runs (or --vs) make statistics across runs, which exist for Fig. 4 only. */
+async function figureOf(options: PlotOptions): Promise<Figure> {
+  const { runs, vs = [], method, iterations } = options;
+  if (runs.length === 1 && vs.length === 0) {
+    const source = await RunSource.open(runs[0], { method, iterations });
+    return buildFigure(options.figure, source, { layer: options.layer, clip: options.clip });
+  }
+  if (options.figure !== 'layers') throw new UsageError(`--figure ${options.figure}: several --run (or --vs) draw --figure layers only (mean ± std across runs)`);
+  return layersRunsFigure(await runAcrossRuns({ report: 'layers', runs, vs, method, iterations }));
+}
+
 export async function runPlot(options: PlotOptions): Promise<void> {
   const format = imageFormat(options.out);
   const started = performance.now();
-  const source = await RunSource.open(options.run, { method: options.method, iterations: options.iterations });
-  const figure = await buildFigure(options.figure, source, { layer: options.layer, clip: options.clip });
+  const figure = await figureOf(options);
   const svg = await svgFromSpec(figure.spec);
   const bytes = format === '.svg' ? Buffer.from(svg) : await pngFromSvg(svg);
   fs.mkdirSync(path.dirname(path.resolve(options.out)), { recursive: true });
