@@ -17,7 +17,15 @@ interface PlotFlags {
   iterations?: [number, number | undefined];
   layer?: string;
   clip: number;
+  animate?: [number, number | undefined];
+  fps: number;
   logLevel: LogLevel;
+}
+
+function parseFps(value: string): number {
+  const fps = parseNumber(value);
+  if (fps <= 0 || fps > 100) throw new InvalidArgumentError('must be in (0, 100] frames per second.');
+  return fps;
 }
 
 function parsePercentile(value: string): number {
@@ -43,19 +51,23 @@ export const plotCommand = () =>
     .option('--iterations <a:b>', 'rows a … b−1 only (a heatmap sums them; default all computed rows)', parseIterationRange)
     .option('--layer <name>', 'heatmap: a layer (fc_1: kernel and bias) or one variable (fc_1/kernel); default the first layer')
     .option('--clip <percentile>', 'heatmap: colour scale clipped at this percentile of |LCA|', parsePercentile, 99)
+    .option('--animate <a:b>', 'heatmap: one frame per iteration a … b−1 on one colour scale, as .gif (or .mp4 with ffmpeg on PATH)', parseIterationRange)
+    .option('--fps <n>', 'frames per second of --animate (GIF: rounded to whole centiseconds)', parseFps, 10)
     .addOption(logLevelOption())
     .action(async (flags: PlotFlags) => {
       if (flags.iteration !== undefined && flags.iterations) throw new UsageError('--iteration and --iterations: give one of them');
+      if (flags.animate && (flags.iteration !== undefined || flags.iterations)) throw new UsageError('--animate a:b sets the frames: drop --iteration and --iterations');
       if (flags.figure !== 'heatmap') {
-        for (const [flag, value] of [['--iteration', flags.iteration], ['--layer', flags.layer]] as const) {
+        for (const [flag, value] of [['--iteration', flags.iteration], ['--layer', flags.layer], ['--animate', flags.animate]] as const) {
           if (value !== undefined) throw new UsageError(`${flag} applies to --figure heatmap only`);
         }
       }
       const { runPlot } = await import('../plot/plot.js');
-      const range = flags.iterations;
+      const [range, animate] = [flags.iterations, flags.animate];
       await runPlot({
         runs: flags.run, vs: flags.vs, figure: flags.figure, out: flags.out, method: flags.method, layer: flags.layer, clip: flags.clip,
         iterations: flags.iteration !== undefined ? [flags.iteration, flags.iteration] : range ? [range[0], range[1] ?? Number.MAX_SAFE_INTEGER] : undefined,
+        animate: animate ? [animate[0], animate[1] ?? Number.MAX_SAFE_INTEGER] : undefined, fps: flags.fps,
         reporter: reporterFrom(flags),
       });
     });

@@ -29,3 +29,24 @@ export const divergingScale = (m: number) => ({
   range: [HELPED_COLOR, ZERO_COLOR, HURT_COLOR],
   interpolate: 'rgb',
 });
+
+/** Palette steps of the diverging scale in animations: odd, so that the middle step is exactly white. */
+export const RAMP_STEPS = 255;
+const HALF = (RAMP_STEPS - 1) / 2;
+/** The palette index of the gap colour, after the ramp. */
+export const GAP_INDEX = RAMP_STEPS;
+
+/** A 256-colour palette ([256 × 3] RGB): the ramp from −m (green) through 0 (white) to m (red), then grey. */
+export function divergingPalette(): Uint8Array {
+  const palette = new Uint8Array(256 * 3);
+  for (let k = 0; k < RAMP_STEPS; k++) palette.set(divergingColor((k - HALF) / HALF, 1), 3 * k);
+  palette.set(GAP_COLOR, 3 * GAP_INDEX);
+  return palette;
+}
+
+/** The palette index of value v on the symmetric scale [−m, m] (clipped); NaN → the gap grey. */
+export function paletteIndex(v: number, m: number): number {
+  if (Number.isNaN(v)) return GAP_INDEX;
+  const t = Math.max(-1, Math.min(1, m > 0 ? v / m : 0));
+  return Math.round(t * HALF) + HALF;
+}

@@ -14,7 +14,7 @@ const STRIP_HEIGHT = 24;
 const MAX_RASTER = 4096; // raster pixels per side; beyond, the viewer scales
 
 /** Display size of one cell: square where the panel allows, stretched up to a readable height. */
-function cellSize(grid: Grid): [number, number] {
+export function cellSize(grid: Grid): [number, number] {
   const w = Math.max(1, Math.floor(MAX_WIDTH / grid.cols));
   if (grid.kind === 'strip') return [w, STRIP_HEIGHT];
   let h = grid.rows * w < MIN_HEIGHT ? Math.ceil(MIN_HEIGHT / grid.rows) : w;

@@ -24,6 +24,10 @@ export interface PlotOptions {
   iterations?: [number, number];
   layer?: string;
   clip?: number;
+  /** heatmap: rows first … last as an animation (.gif or .mp4), one frame per iteration. */
+  animate?: [number, number];
+  /** Frames per second of the animation. */
+  fps?: number;
   reporter: Reporter;
 }
 
@@ -32,7 +36,7 @@ export const IMAGE_FORMATS = ['.png', '.svg'] as const;
 export function imageFormat(out: string): (typeof IMAGE_FORMATS)[number] {
   const ext = path.extname(out).toLowerCase();
   const format = IMAGE_FORMATS.find((f) => f === ext);
-  if (!format) throw new UsageError(`--out ${out}: the file must end in .png or .svg`);
+  if (!format) throw new UsageError(`--out ${out}: the file must end in .png or .svg (.gif or .mp4 with --animate)`);
   return format;
 }
 
@@ -47,7 +51,18 @@ async function figureOf(options: PlotOptions): Promise<Figure> {
   return layersRunsFigure(await runAcrossRuns({ report: 'layers', runs, vs, method, iterations }));
 }
 
+async function runAnimation(options: PlotOptions & { animate: [number, number] }): Promise<void> {
+  const { animateHeatmap, animationFormat } = await import('./animate.js');
+  animationFormat(options.out);
+  if (options.figure !== 'heatmap' || options.runs.length !== 1 || (options.vs ?? []).length > 0) throw new UsageError('--animate: --figure heatmap of one --run only');
+  const started = performance.now();
+  const source = await RunSource.open(options.runs[0], { method: options.method, iterations: options.animate });
+  const a = await animateHeatmap(source, { layer: options.layer, clip: options.clip ?? 99, fps: options.fps ?? 10, out: options.out });
+  options.reporter.info(`wrote ${options.out}`, { frames: a.frames, width: a.width, height: a.height, clip: a.clip, bytes: a.bytes, ms: Math.round(performance.now() - started) });
+}
+
 export async function runPlot(options: PlotOptions): Promise<void> {
+  if (options.animate) return runAnimation({ ...options, animate: options.animate });
   const format = imageFormat(options.out);
   const started = performance.now();
   const figure = await figureOf(options);

@@ -76,17 +76,40 @@ export function paintGrid(grid: Grid, m: number, cellW: number, cellH: number): 
 /**
  * The clip for the colour scale: the p-th percentile of |v| over the non-zero values (exact zeros,
  * e.g. weights on dead pixels, would otherwise pull it down), or the largest |v| when p ≥ 100.
+ * Selection, not a sort: an animation's range holds tens of millions of values.
  */
 export function clipMagnitude(values: Iterable<ArrayLike<number>>, percentile: number): number {
-  const magnitudes: number[] = [];
-  for (const array of values) {
-    for (let i = 0; i < array.length; i++) {
-      const a = Math.abs(array[i]);
-      if (a > 0) magnitudes.push(a);
+  const arrays = [...values];
+  let count = 0;
+  for (const array of arrays) for (let i = 0; i < array.length; i++) if (array[i] !== 0 && !Number.isNaN(array[i])) count++;
+  if (count === 0) return 1;
+  const magnitudes = new Float64Array(count);
+  let n = 0;
+  for (const array of arrays) for (let i = 0; i < array.length; i++) if (array[i] !== 0 && !Number.isNaN(array[i])) magnitudes[n++] = Math.abs(array[i]);
+  const index = Math.min(count - 1, Math.max(0, Math.ceil((percentile / 100) * count) - 1));
+  return select(magnitudes, index);
+}
+
+/** The k-th smallest value (0-based) of a, reordering a in place (Hoare's quickselect, middle pivot). */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
     }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
   }
-  if (magnitudes.length === 0) return 1;
-  const sorted = Float64Array.from(magnitudes).sort();
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((percentile / 100) * sorted.length) - 1));
-  return sorted[index];
+  return a[k];
 }

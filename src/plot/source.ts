@@ -93,20 +93,26 @@ export class RunSource {
     return found;
   }
 
-  /** Per-parameter LCA of the variables summed over rows first … last, [size] per variable. */
-  async parameterSums(variables: ManifestVariable[], [first, last]: [number, number]): Promise<Float64Array[]> {
+  /** Per-parameter LCA of the variables, row by row over first … last: [size] per variable, views valid until the next row. */
+  async *parameterRows(variables: ManifestVariable[], [first, last]: [number, number]): AsyncGenerator<{ iteration: number; values: Float32Array[] }> {
     const index = variables.map((v) => this.manifest.model.variables.findIndex((w) => w.name === v.name));
-    const sums = variables.map((v) => new Float64Array(v.size));
     for await (const batch of readLcaBatches(lcaDir(this.run, this.method), first, last)) {
       const it = batch.scalar('iteration');
       for (let r = 0; r < batch.numRows; r++) {
         if (it[r] < first || it[r] > last) continue;
-        variables.forEach((v, k) => {
-          const row = batch.vector(index[k]).subarray(r * v.size, (r + 1) * v.size);
-          const sum = sums[k];
-          for (let i = 0; i < v.size; i++) sum[i] += row[i];
-        });
+        yield { iteration: it[r], values: variables.map((v, k) => batch.vector(index[k]).subarray(r * v.size, (r + 1) * v.size)) };
       }
+    }
+  }
+
+  /** Per-parameter LCA of the variables summed over rows first … last, [size] per variable. */
+  async parameterSums(variables: ManifestVariable[], range: [number, number]): Promise<Float64Array[]> {
+    const sums = variables.map((v) => new Float64Array(v.size));
+    for await (const { values } of this.parameterRows(variables, range)) {
+      values.forEach((row, k) => {
+        const sum = sums[k];
+        for (let i = 0; i < row.length; i++) sum[i] += row[i];
+      });
     }
     return sums;
   }
