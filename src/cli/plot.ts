@@ -41,11 +41,11 @@ const FIGURE_LIST = FIGURES.map((f) => `${f}: ${FIGURE_HELP[f]}`).join('; ');
 
 export const plotCommand = () =>
   new Command('plot')
-    .description('draw one of the paper\'s figures from a run as PNG or SVG')
+    .description('draw one of the paper\'s figures from a run (or Fig. 4 across runs) as PNG or SVG, or a heatmap animation as GIF or MP4')
     .requiredOption('-r, --run <dir>', 'run directory with computed LCA; repeat for --figure layers across runs (mean ± std)', collect)
     .option('--vs <dir>', "--figure layers: a second group of runs (repeat), drawn beside the first with Welch's p-value per layer", collect)
     .addOption(new Option('--figure <name>', FIGURE_LIST).choices(FIGURES).makeOptionMandatory())
-    .requiredOption('-o, --out <file>', 'output file: .png (rendered at 2×) or .svg')
+    .requiredOption('-o, --out <file>', 'output file: .png (rendered at 2×) or .svg; with --animate .gif or .mp4')
     .addOption(methodOption())
     .option('--iteration <t>', 'heatmap: the LCA of iteration t alone', parseInteger)
     .option('--iterations <a:b>', 'rows a … b−1 only (a heatmap sums them; default all computed rows)', parseIterationRange)

@@ -3,12 +3,12 @@ export const FIGURES = ['heatmap', 'helped', 'fraction-helped', 'lca-distributio
 export type FigureName = (typeof FIGURES)[number];
 
 export const FIGURE_HELP: Record<FigureName, string> = {
-  heatmap: "Fig. 2: a layer's per-parameter LCA (--layer, --iteration or --iterations, --clip)",
+  heatmap: "Fig. 2: a layer's per-parameter LCA (--layer, --iteration or --iterations, --clip; --animate a:b for a GIF/MP4)",
   helped: 'Fig. 3a: % of parameters helping, hurting, zero per iteration, with the loss',
   'fraction-helped': 'Fig. 3d: histogram of the fraction of iterations each parameter helped',
   'lca-distribution': 'Fig. 3b: distribution of non-zero per-parameter LCA values',
   'layer-helped': 'Fig. 3c: % of parameters helping, per layer',
-  layers: 'Fig. 4: total LCA per layer',
+  layers: "Fig. 4: total LCA per layer (several --run: mean ± std; --vs: two groups with Welch's p)",
   'layer-curves': 'per-layer LCA per iteration and its running sum',
   sync: 'Fig. 6: moments of learning per layer, synchronized ones highlighted',
   grounding: 'loss rebuilt from the summed LCA vs the real loss, and the per-iteration error',
