@@ -47,8 +47,8 @@ export function layersRunsFigure(report: Report): Figure {
   const xOffset = two ? { xOffset: { field: 'group', type: 'nominal', sort: groups } } : {};
   const y = { field: 'mean', type: 'quantitative', title: 'total LCA (nats), mean ± std over runs', scale: { domain } };
   const color = two
-    ? { field: 'group', type: 'nominal', sort: groups, scale: { domain: groups, range: GROUP_COLORS }, legend: { title: null, orient: 'top' } }
-    : { field: 'effect', type: 'nominal', scale: { domain: ['helped (mean LCA < 0)', 'hurt (mean LCA > 0)'], range: [HELPED_COLOR, HURT_COLOR] }, legend: { title: null, orient: 'top' } };
+    ? { field: 'group', type: 'nominal', sort: groups, scale: { domain: groups, range: GROUP_COLORS }, legend: { title: null, orient: 'top', labelLimit: 300 } }
+    : { field: 'effect', type: 'nominal', scale: { domain: ['helped (mean LCA < 0)', 'hurt (mean LCA > 0)'], range: [HELPED_COLOR, HURT_COLOR] }, legend: { title: null, orient: 'top', labelLimit: 300 } };
   const lossText = loss
     ? `final training loss ${num(loss.mean)} ± ${num(loss.std)}${two ? ` vs ${num(loss.vs_mean)} ± ${num(loss.vs_std)}, Welch p = ${num(loss.welch_p_value)}` : ''}`
     : '';
@@ -65,7 +65,7 @@ export function layersRunsFigure(report: Report): Figure {
     layer: [
       {
         data: { values: bars },
-        mark: { type: 'bar', opacity: 0.85 },
+        mark: { type: 'bar', opacity: 0.85, width: { band: two ? 0.9 : 0.6 } },
         encoding: {
           x, ...xOffset, y, color,
           tooltip: [{ field: 'layer' }, { field: 'group' }, { field: 'mean', format: '.5f' }, { field: 'std', format: '.5f' }, { field: 'n' }],
