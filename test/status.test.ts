@@ -48,9 +48,9 @@ test('status of a partly computed run names ranges, parts, gaps, errors and left
   assert.equal(tsv.code, 0);
   assert.equal(tsv.stderr, '');
   const lines = tsv.stdout.trim().split('\n');
-  assert.equal(lines[0], 'method\tcomputed\tmissing\tparts\tcomputed_ranges\tmissing_ranges\tmax_abs_error\tcumulative_relative_error\tcompute_backend\ttemporary_files');
+  assert.equal(lines[0], 'method\tcomputed\tmissing\tparts\tcomputed_ranges\tmissing_ranges\tmax_abs_error\tcumulative_relative_error\tcompute_backend\ttemporary_files\tsubset');
   assert.match(lines[3], /^adaptive\t4\t2\t4\t0-1, 4-5\t2-3\t/);
-  assert.equal(lines[2], 'simpson\t0\t6\t0\t\t0-5\t\t\t\t0');
+  assert.equal(lines[2], 'simpson\t0\t6\t0\t\t0-5\t\t\t\t0\t');
   const csv = lca(['status', '--run', run, '--format', 'csv', '--table', 'parts']);
   assert.equal(csv.stdout.split('\n')[0], 'method,file,first,last,rows,bytes');
   const table = lca(['status', '--run', run, '--format', 'table']);

@@ -1,7 +1,11 @@
 // Synchronized moments of learning (paper Section 5, Fig. 6; original-conventions.md §8.3): per
 // layer the local minima of its per-iteration LCA curve, the top K most negative; iterations where
-// every layer has one; and a null of random per-layer shifts in {−2 … 2} iterations. Rules: docs/analysis.md.
+// every layer has one; and a null of random per-layer shifts in {−2 … 2} iterations. With per-class LCA
+// the same per class × layer (the paper's Fig. 6), synchronized within each class. Rules: docs/analysis.md.
 import { RandomState } from '../data/mt19937.js';
+import { classVariableColumn } from '../lca/per-class.js';
+import type { Selection } from './groups.js';
+import type { Fold, LcaRow } from './rows.js';
 
 export interface Peak {
   layer: number;
@@ -52,34 +56,78 @@ export function countAligned(peaks: readonly number[][], shifts: ArrayLike<numbe
   return count;
 }
 
-export function synchronization(series: readonly Float64Array[], options: SyncOptions): SyncResult {
-  const length = series[0]?.length ?? 0;
-  const peakIndex = series.map((x) => topMinima(x, options.top));
-  const zero = new Int32Array(series.length);
-  const observed = countAligned(peakIndex, zero, length);
-  const hits = new Uint16Array(length);
-  peakIndex.forEach((p) => p.forEach((t) => hits[t]++));
-  const synchronized = [...hits.keys()].filter((t) => hits[t] === series.length && series.length > 0);
-  // Each draw shifts every layer independently by a uniform integer in [−maxShift, maxShift].
+/** Per group (one per class with per-class LCA) its peaks and synchronized positions; one shared baseline. */
+export interface GroupedSyncResult {
+  groups: { peaks: Peak[]; synchronized: number[] }[];
+  baselineMean: number;
+  baselineStd: number;
+  pValue: number;
+}
+
+/**
+ * Synchronization within groups of series: a position counts once per group in which every series
+ * of the group has a peak there (per class: all layers of that class). Each draw shifts every series
+ * of every group independently, group by group in order, so one group reproduces `synchronization`.
+ */
+export function groupedSynchronization(groups: readonly (readonly Float64Array[])[], options: SyncOptions): GroupedSyncResult {
+  const length = groups[0]?.[0]?.length ?? 0;
+  const peakIndex = groups.map((series) => series.map((x) => topMinima(x, options.top)));
+  const count = (shifts: readonly Int32Array[]) => peakIndex.reduce((n, peaks, g) => n + countAligned(peaks, shifts[g], length), 0);
+  const observed = count(groups.map((series) => new Int32Array(series.length)));
+  // Each draw shifts every series independently by a uniform integer in [−maxShift, maxShift].
   const random = new RandomState(options.seed);
-  const shifts = new Int32Array(series.length);
+  const shifts = groups.map((series) => new Int32Array(series.length));
   let sum = 0;
   let sumSq = 0;
   let atLeast = 0;
   for (let d = 0; d < options.draws; d++) {
-    for (let l = 0; l < shifts.length; l++) shifts[l] = random.randomInterval(2 * options.maxShift) - options.maxShift;
-    const count = countAligned(peakIndex, shifts, length);
-    sum += count;
-    sumSq += count * count;
-    atLeast += +(count >= observed);
+    for (const s of shifts) for (let l = 0; l < s.length; l++) s[l] = random.randomInterval(2 * options.maxShift) - options.maxShift;
+    const c = count(shifts);
+    sum += c;
+    sumSq += c * c;
+    atLeast += +(c >= observed);
   }
   const mean = options.draws > 0 ? sum / options.draws : Number.NaN;
   const variance = options.draws > 1 ? (sumSq - options.draws * mean * mean) / (options.draws - 1) : Number.NaN;
   return {
-    peaks: peakIndex.flatMap((p, layer) => p.map((index, r) => ({ layer, rank: r + 1, index, lca: series[layer][index] }))),
-    synchronized,
+    groups: groups.map((series, g) => {
+      const hits = new Uint16Array(length);
+      peakIndex[g].forEach((p) => p.forEach((t) => hits[t]++));
+      return {
+        peaks: peakIndex[g].flatMap((p, layer) => p.map((index, r) => ({ layer, rank: r + 1, index, lca: series[layer][index] }))),
+        synchronized: [...hits.keys()].filter((t) => hits[t] === series.length && series.length > 0),
+      };
+    }),
     baselineMean: mean,
     baselineStd: Math.sqrt(Math.max(0, variance)),
     pValue: (1 + atLeast) / (options.draws + 1),
+  };
+}
+
+export function synchronization(series: readonly Float64Array[], options: SyncOptions): SyncResult {
+  const { groups: [only], baselineMean, baselineStd, pValue } = groupedSynchronization([series], options);
+  return { peaks: only.peaks, synchronized: only.synchronized, baselineMean, baselineStd, pValue };
+}
+
+export interface ClassLayerSeries {
+  /** [class][layer] → the class's LCA summed over the layer, per analysed iteration. */
+  series: Float64Array[][];
+  iterations: number[];
+}
+
+/**
+ * Per-class layer curves from the per-class columns (`class_c/<variable>`, lca/per-class.ts): for each
+ * class and selected layer, Σ over the layer's selected variables, per row. Memory: C × L floats a row.
+ */
+export function classLayerFold({ variables, groups }: Selection, classes: number): Fold<ClassLayerSeries> {
+  const columns = Array.from({ length: classes }, (_, c) => groups.map((g) => g.members.map((k) => classVariableColumn(c, variables[k].name))));
+  const values: number[][][] = columns.map((layers) => layers.map(() => []));
+  const iterations: number[] = [];
+  return {
+    add(row: LcaRow) {
+      iterations.push(row.iteration);
+      columns.forEach((layers, c) => layers.forEach((names, l) => values[c][l].push(names.reduce((s, name) => s + row.scalar(name), 0))));
+    },
+    result: () => ({ series: values.map((layers) => layers.map((x) => Float64Array.from(x))), iterations }),
   };
 }

@@ -6,13 +6,18 @@ import { DEFAULT_MAX_SPLITS, DEFAULT_TOLERANCE, type Method } from '../lca/integ
 import type { BackendChoice } from '../backend/names.js';
 import { backendOption, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom } from './common.js';
 import { parseShard, shardFromEnv, type Shard } from '../lca/schedule.js';
-import { parseIterationRange, parseNumber, parsePositiveInteger } from './parse.js';
+import { parseIterationRange, parseInteger, parseNumber, parsePositiveInteger } from './parse.js';
 import type { LogLevel } from './console.js';
 
 interface ComputeFlags {
   run: string;
   method: Method;
   val?: boolean;
+  perClass?: boolean;
+  saveGradients?: boolean;
+  subset?: number;
+  subsetSeed?: number;
+  allowEvalBatchChange?: boolean;
   iterations?: [number, number | undefined];
   tolerance: number;
   maxSplits: number;
@@ -32,10 +37,15 @@ export const computeCommand = () =>
     .requiredOption('-r, --run <dir>', 'run directory made by `lca train`')
     .addOption(methodOption().default('adaptive'))
     .option('--val', 'also integrate the validation loss; the larger error drives splitting')
+    .option('--per-class', 'also the LCA of each class\'s loss, from the same passes (networks without batch norm)')
+    .option('--save-gradients', 'keep the full-training-set gradient at every iterate (for `analyze --report oscillations`)')
+    .option('--subset <n>', 'approximate: evaluate the training loss on n seeded examples, not all of them', parsePositiveInteger)
+    .option('--subset-seed <s>', 'seed of --subset\'s draw (numpy RandomState)', parseInteger, 0)
     .option('--iterations <a:b>', 'compute rows a … b−1 only (default: all)', parseIterationRange)
     .option('--tolerance <nats>', 'adaptive: split while |ΔL − ΣLCA| exceeds this', parseNumber, DEFAULT_TOLERANCE)
     .option('--max-splits <n>', 'adaptive: at most this many Simpson intervals', parsePositiveInteger, DEFAULT_MAX_SPLITS)
     .option('--eval-batch-size <n>', 'evaluation batch (default: the run\'s eval_batch_size)', parsePositiveInteger)
+    .option('--allow-eval-batch-change', 'batch-norm runs: accept an --eval-batch-size other than the run\'s (it changes the loss)')
     .option('--part-size <n>', 'iterations per part file (a killed compute loses at most one part)', parsePositiveInteger, 50)
     .option('--shard <k/n>', 'compute shard k of n (0-based: 0/4 … 3/4), a contiguous 1/n of the rows (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX + LCA_SHARD_COUNT)', (v: string) => parseShard(v))
     .option('--workers <n>', 'split the rows among n processes on this machine', parsePositiveInteger)
@@ -48,7 +58,8 @@ export const computeCommand = () =>
       const range = flags.iterations;
       const last = range && range[1] === undefined ? readManifest(flags.run).training.iterations - 1 : range?.[1];
       const options = {
-        run: flags.run, method: flags.method, val: !!flags.val,
+        run: flags.run, method: flags.method, val: !!flags.val, perClass: !!flags.perClass, saveGradients: !!flags.saveGradients,
+        subset: flags.subset, subsetSeed: flags.subsetSeed, allowEvalBatchChange: !!flags.allowEvalBatchChange,
         iterations: range ? [range[0], last!] as [number, number] : undefined, shard: flags.shard ?? shardFromEnv(process.env) ?? undefined,
         tolerance: flags.tolerance, maxSplits: flags.maxSplits, evalBatchSize: flags.evalBatchSize, partSize: flags.partSize,
         backend: flags.backend, dataDir: flags.dataDir, force: !!flags.force, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),

@@ -9,15 +9,17 @@ import { layersFold } from '../analyze/layers.js';
 import { neuronsFold } from '../analyze/neurons.js';
 import { directionChangeCounter, oscillationRates, signChangeFold, type SignChanges } from '../analyze/oscillations.js';
 import type { Fold, LcaRow } from '../analyze/rows.js';
-import { synchronization } from '../analyze/sync.js';
+import { classLayerFold, groupedSynchronization, synchronization } from '../analyze/sync.js';
 import { secondMomentFold, tailsFold } from '../analyze/tails.js';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_TOLERANCE, METHODS, type Method } from '../lca/integrate.js';
+import { describeSubset } from '../lca/subset.js';
 import type { Report } from '../report/format.js';
-import { concentrationReport, syncReport, tailsReport } from '../report/analyses.js';
+import { classSyncReport, concentrationReport, syncReport, tailsReport } from '../report/analyses.js';
 import { acrossRunsReport, errorReport, helpedReport, layersReport, neuronsReport, oscillationsReport } from '../report/tables.js';
 import { lcaDir, listParts, readLcaBatches } from '../store/lca-parts.js';
-import { openRowFile } from '../store/arrow-rows.js';
+import { openRowFile, type RowBatch } from '../store/arrow-rows.js';
+import { gradientsDir, hasGradients, readGradientBatches } from '../store/gradients.js';
 import { readManifest, type Manifest } from '../store/manifest.js';
 import { readIterates } from '../store/weights.js';
 
@@ -67,12 +69,12 @@ function coveredRange(run: string, method: Method, requested: [number, number] |
 }
 
 /**
- * Feeds rows first … last of one method's matrix to a fold, batch by batch. With a selection, the
- * fold's variable k is the selection's k-th variable.
+ * Feeds the rows first … last of a stream of row batches (LCA parts, or saved gradients) to a fold.
+ * With a selection, the fold's variable k is the selection's k-th variable.
  */
-async function foldRows<R>(run: string, method: Method, [first, last]: [number, number], fold: Fold<R>, selection?: Selection): Promise<R> {
+async function foldBatches<R>(batches: AsyncIterable<RowBatch>, [first, last]: [number, number], fold: Fold<R>, selection?: Selection): Promise<R> {
   const source = selection?.source;
-  for await (const batch of readLcaBatches(lcaDir(run, method), first, last)) {
+  for await (const batch of batches) {
     const iterations = batch.scalar('iteration');
     const sizes: number[] = [];
     for (let r = 0; r < batch.numRows; r++) {
@@ -92,23 +94,40 @@ async function foldRows<R>(run: string, method: Method, [first, last]: [number, 
   return fold.result();
 }
 
-async function computeSettings(run: string, method: Method): Promise<{ tolerance: number; val: boolean; backend: string }> {
-  const reader = await openRowFile(listParts(lcaDir(run, method))[0].file);
-  await reader.close();
-  const settings = JSON.parse(reader.metadata.get('lca.compute') ?? '{}') as { tolerance?: number; val?: boolean };
-  const backend = JSON.parse(reader.metadata.get('lca.backend') ?? '{}') as { name?: string };
-  return { tolerance: settings.tolerance ?? DEFAULT_TOLERANCE, val: settings.val ?? false, backend: backend.name ?? 'unknown' };
+/** Feeds rows first … last of one method's matrix to a fold, batch by batch. */
+const foldRows = <R>(run: string, method: Method, range: [number, number], fold: Fold<R>, selection?: Selection): Promise<R> =>
+  foldBatches(readLcaBatches(lcaDir(run, method), range[0], range[1]), range, fold, selection);
+
+interface StoredSettings {
+  tolerance: number;
+  val: boolean;
+  backend: string;
+  /** Classes with per-class columns (0 without --per-class). */
+  classes: number;
+  /** N of an approximate compute on N training examples, else null. */
+  subset: number | null;
 }
 
-function context(run: string, manifest: Manifest, method: Method, range: [number, number], computeBackend: string) {
+async function computeSettings(run: string, method: Method): Promise<StoredSettings> {
+  const reader = await openRowFile(listParts(lcaDir(run, method))[0].file);
+  await reader.close();
+  const settings = JSON.parse(reader.metadata.get('lca.compute') ?? '{}') as { tolerance?: number; val?: boolean; subset?: number | null };
+  const backend = JSON.parse(reader.metadata.get('lca.backend') ?? '{}') as { name?: string };
+  const classCounts = JSON.parse(reader.metadata.get('lca.class_counts') ?? '[]') as number[];
+  return { tolerance: settings.tolerance ?? DEFAULT_TOLERANCE, val: settings.val ?? false, backend: backend.name ?? 'unknown', classes: classCounts.length, subset: settings.subset ?? null };
+}
+
+function context(run: string, manifest: Manifest, method: Method, range: [number, number], settings: StoredSettings) {
   return {
     run,
     model: manifest.model.name,
     dataset: manifest.dataset.name,
     train_backend: manifest.backend.name,
-    compute_backend: computeBackend,
+    compute_backend: settings.backend,
     method,
     range: `${range[0]}:${range[1] + 1}`,
+    // An approximate LCA says so wherever its numbers go (lca compute --subset).
+    ...(settings.subset !== null ? { subset: describeSubset({ count: settings.subset, of: manifest.dataset.train_count }) } : {}),
   };
 }
 
@@ -116,7 +135,7 @@ interface OpenRun {
   manifest: Manifest;
   method: Method;
   range: [number, number];
-  settings: { tolerance: number; val: boolean; backend: string };
+  settings: StoredSettings;
   where: ReturnType<typeof context>;
   selection: Selection;
   fold: <R>(f: Fold<R>) => Promise<R>;
@@ -127,14 +146,13 @@ async function openRun(run: string, options: Omit<AnalyzeOptions, 'run' | 'repor
   const method = chooseMethod(run, options.method);
   const range = coveredRange(run, method, options.iterations, manifest);
   const settings = await computeSettings(run, method);
-  const where = context(run, manifest, method, range, settings.backend);
+  const where = context(run, manifest, method, range, settings);
   const selection = selectVariables(manifest.model.variables, options.merge ?? ANALYSIS_DEFAULTS.merge, options.layers);
   return { manifest, method, range, settings, where, selection, fold: (f) => foldRows(run, method, range, f, selection) };
 }
 
-// Gradient sign changes (the original's "gradient crosses 0", conventions §8.2) need ∇L at every θ_t;
-// `signChangeFold` counts them once a gradient store exists to stream from.
-const GRADIENTS_NOTE = 'needs lca compute --save-gradients (not implemented yet)';
+// Gradient sign changes (the original's "gradient crosses 0", conventions §8.2) need ∇L at every θ_t.
+const GRADIENTS_NOTE = 'needs lca compute --save-gradients';
 
 /** Weight direction changes over θ_first … θ_{last+1} and LCA sign changes over rows first … last. */
 async function oscillations(run: string, open: OpenRun) {
@@ -143,6 +161,10 @@ async function oscillations(run: string, open: OpenRun) {
   const weights = directionChangeCounter(selection, offsets);
   for await (const iterate of readIterates(run, manifest, range[0], range[1] + 1)) weights.add(iterate.theta);
   const lca = await open.fold(signChangeFold(selection));
+  // ∇L(θ_t) at the rows' starting iterates t = a … b−1: as many values as there are movements and LCA rows.
+  const gradients = hasGradients(run, open.method)
+    ? await foldBatches(readGradientBatches(gradientsDir(run, open.method), range[0], range[1]), range, signChangeFold(selection), selection)
+    : null;
   const w = weights.result();
   const vars = selection.variables;
   const rates = (names: string[], members: number[][], parameters: number[]) => (counts: SignChanges) => oscillationRates(names, members, parameters, counts);
@@ -154,7 +176,7 @@ async function oscillations(run: string, open: OpenRun) {
     all: { weights: all(w)[0], lca: all(lca)[0] },
     layers: { weights: byLayer(w), lca: byLayer(lca) },
     variables: { weights: byVariable(w), lca: byVariable(lca) },
-    gradients: GRADIENTS_NOTE,
+    gradients: gradients ? { all: all(gradients)[0], layers: byLayer(gradients), variables: byVariable(gradients) } : GRADIENTS_NOTE,
   }, open.where);
 }
 
@@ -173,8 +195,13 @@ export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
     case 'layers':
       return layersReport(await fold(layersFold(selection)), where);
     case 'sync': {
-      const layers = await fold(layersFold(selection));
       const sync = { top: options.top ?? ANALYSIS_DEFAULTS.top, draws: options.draws ?? ANALYSIS_DEFAULTS.draws, seed };
+      if (settings.classes > 0) { // per class × layer, as the paper's Fig. 6
+        const perClass = await fold(classLayerFold(selection, settings.classes));
+        const result = groupedSynchronization(perClass.series, { ...sync, maxShift: 2 });
+        return classSyncReport(result, selection.groups.map((g) => g.name), perClass.iterations, sync, { ...where, lca: 'per-class' });
+      }
+      const layers = await fold(layersFold(selection));
       const result = synchronization(layers.series, { ...sync, maxShift: 2 });
       return syncReport(result, layers.layers.map((l) => l.name), layers.iterations, sync, where);
     }
@@ -248,6 +275,7 @@ export async function runAcrossRuns(options: AcrossOptions): Promise<Report> {
     compute_backend: distinct(opened.map((o) => o.where.compute_backend)),
     method: distinct(opened.map((o) => o.method)),
     range: distinct(opened.map((o) => o.where.range)),
+    ...(opened.some((o) => 'subset' in o.where) ? { subset: distinct(opened.map((o) => ('subset' in o.where ? o.where.subset! : 'all'))) } : {}),
   };
   return acrossRunsReport(report === 'helped'
     ? { report, runs, vs, statistics: names.map((n) => stat(n, false)) }

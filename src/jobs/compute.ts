@@ -1,5 +1,5 @@
 // `lca compute`: integrate the full-dataset gradient along the saved path and write the LCA
-// matrix in parts. Iterations already written with the same settings are kept (a rerun resumes),
+// matrix in parts (with per-class sums and saved gradients when asked). Iterations already written with the same settings are kept (a rerun resumes),
 // and a shard computes only its own contiguous rows, so shards need no coordinator.
 import fs from 'node:fs';
 import { initBackend } from '../backend/init.js';
@@ -11,8 +11,10 @@ import { integrateSegment, type Evaluation, type Method } from '../lca/integrate
 import { formatRanges, rowCount, shardRange, type Shard } from '../lca/schedule.js';
 import { networkNamed } from '../models/registry.js';
 import type { ModelName } from '../config/schema.js';
-import { createPartWriter, firstPartMetadata, lcaDir, lcaLayout, listParts, missingRanges, type PartWriter } from '../store/lca-parts.js';
-import { readManifest, type Manifest } from '../store/manifest.js';
+import { describeSubset, subsetIndices, type Subset } from '../lca/subset.js';
+import { gradientsDir, gradientsLayout } from '../store/gradients.js';
+import { classColumn, classVariableColumn, createPartWriter, firstPartMetadata, lcaDir, lcaLayout, listParts, missingRanges, type PartWriter } from '../store/lca-parts.js';
+import { readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
 import { removeStaleTemporaries } from '../store/temporaries.js';
 import { readIterates } from '../store/weights.js';
 import type { Reporter } from './reporter.js';
@@ -21,6 +23,13 @@ export interface ComputeOptions {
   run: string;
   method: Method;
   val: boolean;
+  /** Also the LCA of each class's loss L_c, from the same passes (class-homogeneous evaluation batches). */
+  perClass?: boolean;
+  /** Keep ∇L(θ_t) at every iterate in `lca/<method>/gradients/`. */
+  saveGradients?: boolean;
+  /** Approximate L on this many seeded training examples instead of all of them. */
+  subset?: number;
+  subsetSeed?: number;
   /** Rows t = first … last of the T×K matrix; default all of 0 … T−1. */
   iterations?: [number, number];
   /** Compute only this shard's contiguous share of those rows. */
@@ -28,6 +37,8 @@ export interface ComputeOptions {
   tolerance: number;
   maxSplits: number;
   evalBatchSize?: number;
+  /** Batch-norm runs: accept an evaluation batch other than the run's (it changes the loss). */
+  allowEvalBatchChange?: boolean;
   partSize: number;
   backend: BackendChoice;
   dataDir?: string;
@@ -37,14 +48,25 @@ export interface ComputeOptions {
 }
 
 /** What must agree between parts for them to form one matrix. */
-interface ComputeSettings {
+export interface ComputeSettings {
   method: Method;
   val: boolean;
   tolerance: number;
   max_splits: number;
   eval_batch_size: number;
   dataset_fingerprint: string;
+  per_class: boolean;
+  save_gradients: boolean;
+  /** N of `--subset N`, or null for the whole training set. */
+  subset: number | null;
+  subset_seed: number | null;
 }
+
+/** What parts written before a setting existed were computed with. */
+const EARLIER_DEFAULTS: Partial<ComputeSettings> = { per_class: false, save_gradients: false, subset: null, subset_seed: null };
+
+export const parseSettings = (json: string | undefined): Partial<ComputeSettings> =>
+  ({ ...EARLIER_DEFAULTS, ...(JSON.parse(json ?? '{}') as Partial<ComputeSettings>) });
 
 export interface ComputeSummary {
   computed: number; // iterations computed now
@@ -57,11 +79,26 @@ export interface ComputeSummary {
 
 function checkCompatible(existing: Map<string, string> | null, settings: ComputeSettings, dir: string): void {
   if (!existing) return;
-  const previous = JSON.parse(existing.get('lca.compute') ?? '{}') as Partial<ComputeSettings>;
+  const previous = parseSettings(existing.get('lca.compute'));
   const differing = (Object.keys(settings) as (keyof ComputeSettings)[]).filter((k) => previous[k] !== settings[k]);
   if (differing.length > 0) {
     const what = differing.map((k) => `${k} ${JSON.stringify(previous[k])} → ${JSON.stringify(settings[k])}`).join(', ');
     throw new ExistsError(`${dir} holds results computed with other settings (${what}); pass --force to recompute`);
+  }
+}
+
+/** Batch norm makes the loss depend on how examples are grouped into evaluation batches. */
+function checkBatchStatistics(manifest: Manifest, options: ComputeOptions, evalBatchSize: number): void {
+  if (!manifest.model.uses_batch_statistics) return;
+  const model = manifest.model.name;
+  if (options.perClass) {
+    throw new UsageError(`--per-class: ${model} uses batch statistics (batch norm), so its loss depends on which examples share an evaluation batch; ` +
+      'class-homogeneous batches would allocate the change of a different loss, so per-class LCA is only available for networks without batch norm');
+  }
+  const trained = manifest.config.eval_batch_size;
+  if (evalBatchSize !== trained && !options.allowEvalBatchChange) {
+    throw new UsageError(`--eval-batch-size ${evalBatchSize}: ${model} uses batch statistics (batch norm), so the loss LCA allocates depends on the evaluation batch; ` +
+      `${options.run} was trained with ${trained}. Pass --allow-eval-batch-change to compute the LCA of the loss at batch ${evalBatchSize}`);
   }
 }
 
@@ -72,24 +109,41 @@ export function resolveRange(manifest: Manifest, range: [number, number] | undef
   return [a, b];
 }
 
+/** Per-variable sums of one LCA vector, in manifest order. */
+const variableSums = (variables: readonly ManifestVariable[], lca: Float64Array): number[] =>
+  variables.map((v) => {
+    let sum = 0;
+    for (let i = v.offset; i < v.offset + v.size; i++) sum += lca[i];
+    return sum;
+  });
+
 export async function runCompute(options: ComputeOptions): Promise<ComputeSummary> {
   const { run, reporter } = options;
   const manifest = readManifest(run);
   const [first, last] = resolveRange(manifest, options.iterations, run);
   const dir = lcaDir(run, options.method);
+  const gradientDir = gradientsDir(run, options.method);
+  const evalBatchSize = options.evalBatchSize ?? manifest.config.eval_batch_size;
+  checkBatchStatistics(manifest, options, evalBatchSize);
+  const subset: Subset | null = options.subset === undefined ? null : { count: options.subset, of: manifest.dataset.train_count, seed: options.subsetSeed ?? 0 };
+  const indices = subset ? subsetIndices(subset) : undefined; // validates N before anything is loaded
   const settings: ComputeSettings = {
     method: options.method,
     val: options.val,
     tolerance: options.tolerance,
     max_splits: options.maxSplits,
-    eval_batch_size: options.evalBatchSize ?? manifest.config.eval_batch_size,
+    eval_batch_size: evalBatchSize,
     dataset_fingerprint: manifest.dataset.fingerprint,
+    per_class: !!options.perClass,
+    save_gradients: !!options.saveGradients,
+    subset: subset?.count ?? null,
+    subset_seed: subset?.seed ?? null,
   };
   if (options.force && options.shard) {
     throw new UsageError(`--force with a shard (${options.shard.source}) would delete the other shards' parts; remove ${dir} once before starting the shards`);
   }
   if (options.force) fs.rmSync(dir, { recursive: true, force: true });
-  for (const file of removeStaleTemporaries(dir)) reporter.info(`removed ${file}, left by a compute that has ended`);
+  for (const file of [...removeStaleTemporaries(dir), ...removeStaleTemporaries(gradientDir)]) reporter.info(`removed ${file}, left by a compute that has ended`);
   checkCompatible(await firstPartMetadata(dir), settings, dir);
   const summary: ComputeSummary = { computed: 0, skipped: 0, gradients: 0, endpoint_gradients: 0, seconds: 0 };
   const mine = options.shard ? shardRange(first, last, options.shard) : [first, last] as [number, number];
@@ -117,54 +171,85 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
   if (data.fingerprint !== manifest.dataset.fingerprint) {
     throw new InputError(`${data.source}: these ${data.name} files differ from the ones ${run} was trained on (fingerprint ${data.fingerprint.slice(0, 12)}… ≠ ${manifest.dataset.fingerprint.slice(0, 12)}…)`);
   }
+  if (subset) {
+    reporter.info(`approximate LCA: the training loss over a subset of ${describeSubset(subset)} examples (seed ${subset.seed})`, { subset: subset.count, of: subset.of });
+  }
   const backend = await initBackend(options.backend);
   reporter.info(`backend ${backend.name}`, { package: backend.package, version: backend.version });
   const net = networkNamed(manifest.config.model as ModelName);
-  const objectives = [new FullDatasetObjective(net, data.train, settings.eval_batch_size)];
-  if (options.val) objectives.push(new FullDatasetObjective(net, data.val, settings.eval_batch_size));
+  const train = new FullDatasetObjective(net, data.train, evalBatchSize, { indices, byClass: settings.per_class });
+  const objectives = [train];
+  if (options.val) objectives.push(new FullDatasetObjective(net, data.val, evalBatchSize));
+  const driving = objectives.length; // train (and val) decide doubling; classes ride along
+  const classes = settings.per_class ? train.classCounts.length : 0;
+  if (classes > 0) reporter.info(`per-class LCA for ${classes} classes (${train.classCounts.join(', ')} examples)`, { class_counts: train.classCounts });
+  // Objectives in order: train, val?, then class 0 … C−1 of the training loss.
   const evaluate = (theta: Float32Array): Evaluation => {
     summary.gradients++;
     const results = objectives.map((o) => o.lossAndGradient(theta));
-    return { losses: results.map((r) => r.loss), gradients: results.map((r) => r.gradient) };
+    const perClass = results[0].classes;
+    return {
+      losses: [...results.map((r) => r.loss), ...(perClass?.losses ?? [])],
+      gradients: [...results.map((r) => r.gradient), ...(perClass?.gradients ?? [])],
+    };
   };
 
-  const layout = lcaLayout(manifest.model.variables, options.val);
-  const metadata = {
+  const variables = manifest.model.variables;
+  const layout = lcaLayout(variables, options.val, classes);
+  const approximation: Record<string, string> = subset ? { 'lca.approximation': `subset: ${describeSubset(subset)} training examples (seed ${subset.seed})` } : {};
+  const metadata: Record<string, string> = {
     'lca.kind': 'lca',
-    'lca.variables': JSON.stringify(manifest.model.variables),
+    'lca.variables': JSON.stringify(variables),
     'lca.compute': JSON.stringify(settings),
     'lca.backend': JSON.stringify({ name: backend.name, package: backend.package, version: backend.version }),
+    ...approximation,
+    ...(classes > 0 ? { 'lca.class_counts': JSON.stringify(train.classCounts) } : {}),
   };
+  const gradientMetadata = { ...metadata, 'lca.kind': 'gradients' };
+  const gradientLayout = gradientsLayout(variables);
+  const T = manifest.training.iterations;
   const progress = reporter.progress(`computing LCA (${options.method})`);
   const started = performance.now();
   try {
     for (const [a, b] of todo) {
       let from: { theta: Float32Array; evaluation: Evaluation } | null = null;
-      let part: { writer: PartWriter; last: number } | null = null;
+      let part: { writer: PartWriter; gradients: PartWriter | null; last: number } | null = null;
       for await (const iterate of readIterates(run, manifest, a, b + 1)) {
         const evaluation = evaluate(iterate.theta);
         if (from) {
           const t = iterate.iteration - 1;
           if (!part) {
             const partLast = Math.min(b, t + options.partSize - 1);
-            part = { writer: createPartWriter(dir, t, partLast, layout, metadata), last: partLast };
+            // The gradient part holds the iterates the rows start from, and θ_T too when the rows reach the end.
+            const gradients = settings.save_gradients ? createPartWriter(gradientDir, t, partLast === T - 1 ? T : partLast, gradientLayout, gradientMetadata) : null;
+            part = { writer: createPartWriter(dir, t, partLast, layout, metadata), gradients, last: partLast };
           }
           const result = integrateSegment(from.theta, iterate.theta, from.evaluation, evaluation,
-            (theta) => evaluate(theta).gradients, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits });
+            (theta) => evaluate(theta).gradients, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving });
           const row: Record<string, number> = { iteration: t, splits: result.splits };
-          objectives.forEach((_, k) => {
-            const prefix = k === 0 ? '' : 'val_';
-            row[`${prefix}loss`] = from!.evaluation.losses[k];
-            row[`${prefix}next_loss`] = evaluation.losses[k];
-            row[`${prefix}delta_loss`] = evaluation.losses[k] - from!.evaluation.losses[k];
-            row[`${prefix}lca_sum`] = result.sums[k];
-            row[`${prefix}error`] = result.errors[k];
-          });
+          const put = (prefix: (column: string) => string, k: number) => {
+            row[prefix('loss')] = from!.evaluation.losses[k];
+            row[prefix('next_loss')] = evaluation.losses[k];
+            row[prefix('delta_loss')] = evaluation.losses[k] - from!.evaluation.losses[k];
+            row[prefix('lca_sum')] = result.sums[k];
+            row[prefix('error')] = result.errors[k];
+          };
+          put((c) => c, 0);
+          if (options.val) put((c) => `val_${c}`, 1);
+          for (let c = 0; c < classes; c++) {
+            put((column) => classColumn(c, column), driving + c);
+            variableSums(variables, result.lca[driving + c]).forEach((sum, v) => (row[classVariableColumn(c, variables[v].name)] = sum));
+          }
           await part.writer.append(row, result.lca[0]);
+          await part.gradients?.append({ iteration: t, loss: from.evaluation.losses[0] }, from.evaluation.gradients[0]);
           summary.computed++;
           progress.update(summary.computed, total);
           reporter.debug('iteration', { iteration: t, splits: result.splits, error: result.errors[0], loss: row.next_loss });
           if (t === part.last) {
+            if (part.gradients) {
+              if (t === T - 1) await part.gradients.append({ iteration: T, loss: evaluation.losses[0] }, evaluation.gradients[0]);
+              await part.gradients.commit(); // before the LCA part: a visible LCA part always has its gradients
+            }
             await part.writer.commit();
             part = null;
           }

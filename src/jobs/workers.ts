@@ -25,6 +25,10 @@ function workerArgs(options: WorkersOptions, [first, last]: [number, number], k:
     '--tolerance', String(options.tolerance), '--max-splits', String(options.maxSplits), '--part-size', String(options.partSize),
     '--backend', options.backend, '--log-level', 'debug', // debug carries the per-iteration lines that drive our progress
     ...(options.val ? ['--val'] : []),
+    ...(options.perClass ? ['--per-class'] : []),
+    ...(options.saveGradients ? ['--save-gradients'] : []),
+    ...(options.subset !== undefined ? ['--subset', String(options.subset), '--subset-seed', String(options.subsetSeed ?? 0)] : []),
+    ...(options.allowEvalBatchChange ? ['--allow-eval-batch-change'] : []),
     ...(options.evalBatchSize !== undefined ? ['--eval-batch-size', String(options.evalBatchSize)] : []),
     ...(options.dataDir !== undefined ? ['--data-dir', options.dataDir] : []),
   ];

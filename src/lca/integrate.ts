@@ -23,6 +23,11 @@ export interface SegmentOptions {
   method: Method;
   tolerance: number;
   maxSplits: number;
+  /**
+   * Only the first `driving` objectives (train, and val with --val) decide whether to double; the
+   * rest (per-class losses) ride along on the same points. Default: every objective drives.
+   */
+  driving?: number;
 }
 
 export interface SegmentLca {
@@ -65,7 +70,7 @@ export function integrateSegment(
 
   for (;;) {
     const result = allocate(objectives.map((acc) => acc.average()), start, end, from, to);
-    const worst = Math.max(...result.errors.map(Math.abs));
+    const worst = Math.max(...result.errors.slice(0, options.driving ?? result.errors.length).map(Math.abs));
     const n = objectives[0].n;
     if (options.method === 'simpson' || worst <= options.tolerance || n >= options.maxSplits) return { ...result, splits: n };
     const points = objectives[0].nextPoints();

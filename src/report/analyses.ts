@@ -1,7 +1,7 @@
 // Reports for the paper's finer measurements: synchronization (Section 5), concentration (§8.2) and
 // heavy tails (Section 3). Column names are stable (docs/analysis.md defines each statistic).
 import type { ConcentrationResult, Concentration } from '../analyze/concentration.js';
-import type { SyncResult } from '../analyze/sync.js';
+import type { GroupedSyncResult, SyncResult } from '../analyze/sync.js';
 import type { TailsResult } from '../analyze/tails.js';
 import type { Cell, Report } from './format.js';
 
@@ -30,6 +30,43 @@ export function syncReport(r: SyncResult, layers: string[], iterations: number[]
         columns: ['layer', 'rank', 'iteration', 'lca', 'synchronized'],
         rows: r.peaks.map((p) => [layers[p.layer], p.rank, iterations[p.index], p.lca, +(peaksAt.get(p.index) === layers.length)]),
       },
+    ],
+  };
+}
+
+/**
+ * Per-class synchronization (Fig. 6): a series is class × layer (`class_3/fc_1` in `layer`), and an
+ * iteration is synchronized for a class when all of that class's layers peak there.
+ */
+export function classSyncReport(r: GroupedSyncResult, layers: string[], iterations: number[], options: { top: number; draws: number; seed: number }, context: Context): Report {
+  const synchronized = r.groups.flatMap((g, c) => g.synchronized.map((t) => [c, iterations[t]]));
+  return {
+    report: 'sync',
+    context,
+    summary: {
+      layers: layers.length,
+      classes: r.groups.length,
+      series: layers.length * r.groups.length,
+      top: options.top,
+      synchronized: synchronized.length,
+      classes_synchronized: r.groups.filter((g) => g.synchronized.length > 0).length,
+      baseline_mean: r.baselineMean,
+      baseline_std: r.baselineStd,
+      draws: options.draws,
+      seed: options.seed,
+      p_value: r.pValue,
+    },
+    tables: [
+      { name: 'synchronized', columns: ['class', 'iteration'], rows: synchronized },
+      {
+        name: 'peaks',
+        columns: ['layer', 'class', 'rank', 'iteration', 'lca', 'synchronized'],
+        rows: r.groups.flatMap((g, c) => {
+          const aligned = new Set(g.synchronized);
+          return g.peaks.map((p) => [`class_${c}/${layers[p.layer]}`, c, p.rank, iterations[p.index], p.lca, +aligned.has(p.index)]);
+        }),
+      },
+      { name: 'classes', columns: ['class', 'synchronized'], rows: r.groups.map((g, c) => [c, g.synchronized.length]) },
     ],
   };
 }

@@ -118,14 +118,16 @@ export interface OscillationTables {
   all: { weights: Oscillation; lca: Oscillation };
   layers: { weights: Oscillation[]; lca: Oscillation[] };
   variables: { weights: Oscillation[]; lca: Oscillation[] };
-  /** Why gradient sign changes are absent (they need gradients saved by `lca compute`). */
-  gradients: string;
+  /** Gradient sign changes from `lca compute --save-gradients`, or why they are absent. */
+  gradients: string | { all: Oscillation; layers: Oscillation[]; variables: Oscillation[] };
 }
 
-const oscillationTable = (name: string, label: string, r: { weights: Oscillation[]; lca: Oscillation[] }, iterations: number): Table => ({
+const oscillationTable = (name: string, label: string, r: { weights: Oscillation[]; lca: Oscillation[] }, iterations: number, gradients?: Oscillation[]): Table => ({
   name,
-  columns: [label, 'parameters', 'iterations', 'weight_changes_per_parameter', 'weight_iterations_per_change', 'lca_changes_per_parameter', 'lca_iterations_per_change'],
-  rows: r.weights.map((w, j) => [w.name, w.parameters, iterations, w.changesPerParameter, finite(w.iterationsPerChange), r.lca[j].changesPerParameter, finite(r.lca[j].iterationsPerChange)]),
+  columns: [label, 'parameters', 'iterations', 'weight_changes_per_parameter', 'weight_iterations_per_change', 'lca_changes_per_parameter', 'lca_iterations_per_change',
+    ...(gradients ? ['gradient_changes_per_parameter', 'gradient_iterations_per_change'] : [])],
+  rows: r.weights.map((w, j) => [w.name, w.parameters, iterations, w.changesPerParameter, finite(w.iterationsPerChange), r.lca[j].changesPerParameter, finite(r.lca[j].iterationsPerChange),
+    ...(gradients ? [gradients[j].changesPerParameter, finite(gradients[j].iterationsPerChange)] : [])]),
 });
 
 export function oscillationsReport(r: OscillationTables, context: Context): Report {
@@ -138,9 +140,16 @@ export function oscillationsReport(r: OscillationTables, context: Context): Repo
       weight_iterations_per_change: finite(r.all.weights.iterationsPerChange),
       lca_changes_per_parameter: r.all.lca.changesPerParameter,
       lca_iterations_per_change: finite(r.all.lca.iterationsPerChange),
-      gradient_sign_changes: r.gradients,
+      ...(typeof r.gradients === 'string' ? { gradient_sign_changes: r.gradients } : {
+        gradient_sign_changes: 'from saved gradients',
+        gradient_changes_per_parameter: r.gradients.all.changesPerParameter,
+        gradient_iterations_per_change: finite(r.gradients.all.iterationsPerChange),
+      }),
     },
-    tables: [oscillationTable('layers', 'layer', r.layers, r.iterations), oscillationTable('variables', 'variable', r.variables, r.iterations)],
+    tables: [
+      oscillationTable('layers', 'layer', r.layers, r.iterations, typeof r.gradients === 'string' ? undefined : r.gradients.layers),
+      oscillationTable('variables', 'variable', r.variables, r.iterations, typeof r.gradients === 'string' ? undefined : r.gradients.variables),
+    ],
   };
 }
 

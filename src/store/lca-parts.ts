@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { classColumn, classVariableColumn } from '../lca/per-class.js';
 import { formatRanges } from '../lca/schedule.js';
 import { openRowFile, RowFileWriter, type RowBatch, type RowLayout, type ScalarColumn } from './arrow-rows.js';
 import type { ManifestVariable } from './manifest.js';
@@ -23,12 +24,25 @@ export const partName = (first: number, last: number) => `part-${String(first).p
 
 export const lcaDir = (run: string, method: string): string => path.join(run, 'lca', method);
 
-export function lcaLayout(variables: readonly ManifestVariable[], withVal: boolean): RowLayout {
+export { classColumn, classVariableColumn };
+
+/**
+ * Columns of a part: per-iteration scalars, `val_*` with --val, and with --per-class (classes > 0)
+ * each class's scalars and per-variable sums as float64 scalars — C×V numbers per row rather than C
+ * more T×K matrices, which is what per-class synchronization needs (docs/formats.md).
+ */
+export function lcaLayout(variables: readonly ManifestVariable[], withVal: boolean, classes = 0): RowLayout {
+  const float64 = (name: string): ScalarColumn => ({ name, type: 'float64' });
+  const perClass = Array.from({ length: classes }, (_, c) => [
+    ...PER_ITERATION_COLUMNS.map((name) => float64(classColumn(c, name))),
+    ...variables.map((v) => float64(classVariableColumn(c, v.name))),
+  ]).flat();
   const scalars: ScalarColumn[] = [
     { name: 'iteration', type: 'int32' },
-    ...PER_ITERATION_COLUMNS.map((name) => ({ name, type: 'float64' as const })),
+    ...PER_ITERATION_COLUMNS.map(float64),
     { name: 'splits', type: 'int32' },
-    ...(withVal ? PER_ITERATION_COLUMNS.map((name) => ({ name: `val_${name}`, type: 'float64' as const })) : []),
+    ...(withVal ? PER_ITERATION_COLUMNS.map((name) => float64(`val_${name}`)) : []),
+    ...perClass,
   ];
   return { scalars, vectors: variables.map((v) => ({ name: v.name, size: v.size })) };
 }
