@@ -2,7 +2,7 @@
 // merging, per-layer helping and the two histograms, synchronization, concentration, tails, Weibull.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileGlob, matchGlob } from '../src/analyze/glob.js';
+import { compileGlob, matchGlob } from '../src/util/glob.js';
 import { groupNames, selectVariables } from '../src/analyze/groups.js';
 import { helpedFold, iterationsHelpedHistogram } from '../src/analyze/helped.js';
 import { emptyHistogram, histogramBins } from '../src/analyze/histogram.js';

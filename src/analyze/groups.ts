@@ -2,7 +2,7 @@
 // decided on the full variable list first, so a filter never changes which layer a variable joins.
 import { layerOf } from '../models/network.js';
 import { UsageError } from '../errors.js';
-import { compileGlob } from './glob.js';
+import { compileGlob } from '../util/glob.js';
 import type { VariableInfo } from './rows.js';
 
 /**

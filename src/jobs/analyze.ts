@@ -32,7 +32,7 @@ export interface AnalyzeOptions {
   method?: Method;
   /** Rows first … last; default every computed row. */
   iterations?: [number, number];
-  /** Glob over variable and layer names (src/analyze/glob.ts); default every variable. */
+  /** Glob over variable and layer names (src/util/glob.ts); default every variable. */
   layers?: string;
   merge?: Merge;
   /** sync: peaks kept per layer (paper: 20); neurons: units listed per side (default 5); baseline draws, seed; tails: the reservoir's seed too. */
