@@ -5,7 +5,7 @@ import { FORMATS, render, type Format } from '../report/format.js';
 import { MERGES, type Merge } from '../analyze/groups.js';
 import { REPORTS, type ReportName } from '../jobs/analyze.js';
 import { logLevelOption, methodOption, writeOut } from './common.js';
-import { parseInteger, parseIterationRange, parsePositiveInteger } from './parse.js';
+import { collect, parseInteger, parseIterationRange, parsePositiveInteger } from './parse.js';
 
 interface AnalyzeFlags {
   run: string[];
@@ -27,8 +27,6 @@ const REPORT_HELP = 'helped: % of parameters helping; layers: LCA per layer; err
   'sync: synchronized moments of learning; concentration: Gini of help and hurt; tails: heavy tails and Weibull fits; ' +
   'oscillations: sign changes of weight movements and LCA; neurons: LCA per output unit';
 
-/** Repeatable options collect into an array, in the order given. */
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 export const analyzeCommand = () =>
   new Command('analyze')

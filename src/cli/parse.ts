@@ -32,3 +32,6 @@ export function parseIterationRange(value: string): [number, number | undefined]
   if (end <= first) throw new InvalidArgumentError(`the end (${end}) must be greater than the start (${first}).`);
   return [first, end - 1];
 }
+
+/** Repeatable options (`--run A --run B`) collect into an array, in the order given. */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];

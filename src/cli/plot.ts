@@ -5,7 +5,7 @@ import { UsageError } from '../errors.js';
 import { FIGURES, FIGURE_HELP, type FigureName } from '../plot/names.js';
 import { logLevelOption, methodOption, reporterFrom } from './common.js';
 import type { LogLevel } from './console.js';
-import { parseInteger, parseIterationRange, parseNumber } from './parse.js';
+import { collect, parseInteger, parseIterationRange, parseNumber } from './parse.js';
 
 interface PlotFlags {
   run: string[];
@@ -34,8 +34,6 @@ function parsePercentile(value: string): number {
   return p;
 }
 
-/** Repeatable options collect into an array, in the order given. */
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 const FIGURE_LIST = FIGURES.map((f) => `${f}: ${FIGURE_HELP[f]}`).join('; ');
 
