@@ -1,40 +1,55 @@
 // Turns untrusted YAML/flag values into a TrainConfig: unknown keys, wrong types and
 // out-of-range values are UsageErrors that name the key (and the file, when there is one).
 import { UsageError } from '../errors.js';
+import { normalize } from './normalize.js';
 import { FIELDS, type Field, type TrainConfig } from './schema.js';
 
 type Tree = Record<string, unknown>;
 
 const isTree = (v: unknown): v is Tree => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Flattens `{optimizer: {lr: 1}}` into `{'optimizer.lr': 1}`, rejecting keys the schema lacks. */
-function flatten(tree: Tree, where: string, prefix = ''): Map<string, unknown> {
+/**
+ * Flattens `{optimizer: {lr: 1}}` into `{'optimizer.lr': 1}`, rejecting keys `fields` lacks;
+ * `prefix` is the dotted path so far, `at` what error messages put before it (a list item's `groups[0].`).
+ */
+function flatten(fields: readonly Field[], tree: Tree, where: string, prefix = '', at = ''): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const [key, value] of Object.entries(tree)) {
     const path = prefix + key;
-    const isGroup = FIELDS.some((f) => f.path.startsWith(path + '.'));
+    const isGroup = fields.some((f) => f.path.startsWith(path + '.'));
     if (isGroup) {
-      if (!isTree(value)) throw new UsageError(`${where}${path}: expected a mapping of ${groupKeys(path)}`);
-      for (const [k, v] of flatten(value, where, path + '.')) out.set(k, v);
-    } else if (FIELDS.some((f) => f.path === path)) {
+      if (!isTree(value)) throw new UsageError(`${where}${at}${path}: expected a mapping of ${groupKeys(fields, path)}`);
+      for (const [k, v] of flatten(fields, value, where, path + '.', at)) out.set(k, v);
+    } else if (fields.some((f) => f.path === path)) {
       out.set(path, value);
     } else {
-      throw new UsageError(`${where}${path}: unknown key (known: ${siblingKeys(prefix)})`);
+      throw new UsageError(`${where}${at}${path}: unknown key (known: ${siblingKeys(fields, prefix)})`);
     }
   }
   return out;
 }
 
-const groupKeys = (group: string) =>
-  FIELDS.filter((f) => f.path.startsWith(group + '.')).map((f) => f.path.slice(group.length + 1)).join(', ');
+const groupKeys = (fields: readonly Field[], group: string) =>
+  fields.filter((f) => f.path.startsWith(group + '.')).map((f) => f.path.slice(group.length + 1)).join(', ');
 
-const siblingKeys = (prefix: string) => [
-  ...new Set(FIELDS.filter((f) => f.path.startsWith(prefix)).map((f) => f.path.slice(prefix.length).split('.')[0])),
+const siblingKeys = (fields: readonly Field[], prefix: string) => [
+  ...new Set(fields.filter((f) => f.path.startsWith(prefix)).map((f) => f.path.slice(prefix.length).split('.')[0])),
 ].join(', ');
 
-function checkValue(field: Field, value: unknown, where: string): unknown {
+/** Checks every field of `fields` against the flattened values (absent: the default, or an error when required). */
+function checkFields(fields: readonly Field[], values: Map<string, { value: unknown; where: string }>, where = '', at = ''): Tree {
+  const config: Tree = {};
+  for (const field of fields) {
+    const entry = values.get(field.path);
+    if (!entry && field.required) throw new UsageError(`${where}${at}${field.path}: required`);
+    setPath(config, field.path, entry ? checkValue(field, entry.value, entry.where, at) : field.default);
+  }
+  return config;
+}
+
+function checkValue(field: Field, value: unknown, where: string, at = ''): unknown {
   const fail = (expected: string) =>
-    new UsageError(`${where}${field.path}: expected ${expected}, got ${JSON.stringify(value)}`);
+    new UsageError(`${where}${at}${field.path}: expected ${expected}, got ${JSON.stringify(value)}`);
   if (value === null) {
     if (field.nullable) return null;
     throw fail('a value');
@@ -58,6 +73,22 @@ function checkValue(field: Field, value: unknown, where: string): unknown {
       if (!ok) throw fail(`a number ${range}`);
       return value;
     }
+    case 'strings':
+      if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' && v !== '')) throw fail('a list of non-empty strings');
+      return value;
+    case 'ints':
+      if (!Array.isArray(value) || !value.every((v, k) => Number.isInteger(v) && v >= kind.min && (k === 0 || v > value[k - 1]))) {
+        throw fail(`an increasing list of integers ≥ ${kind.min}`);
+      }
+      return value;
+    case 'list':
+      if (!Array.isArray(value)) throw fail('a list of mappings');
+      return value.map((item, k) => {
+        const itemAt = `${at}${field.path}[${k}].`;
+        if (!isTree(item)) throw new UsageError(`${where}${itemAt.slice(0, -1)}: expected a mapping of ${kind.fields.map((f) => f.path).join(', ')}`);
+        const flat = new Map([...flatten(kind.fields, item, where, '', itemAt)].map(([path, v]) => [path, { value: v, where }]));
+        return checkFields(kind.fields, flat, where, itemAt);
+      });
   }
 }
 
@@ -78,12 +109,7 @@ export function resolveConfig(layers: { where: string; values: unknown }[]): Tra
     if (layer.values === null || layer.values === undefined) continue;
     const where = layer.where ? `${layer.where}: ` : '';
     if (!isTree(layer.values)) throw new UsageError(`${where}expected a mapping of config keys`);
-    for (const [path, value] of flatten(layer.values, where)) merged.set(path, { value, where });
+    for (const [path, value] of flatten(FIELDS, layer.values, where)) merged.set(path, { value, where });
   }
-  const config: Tree = {};
-  for (const field of FIELDS) {
-    const entry = merged.get(field.path);
-    setPath(config, field.path, entry ? checkValue(field, entry.value, entry.where) : field.default);
-  }
-  return config as unknown as TrainConfig;
+  return normalize(checkFields(FIELDS, merged) as unknown as TrainConfig);
 }

@@ -2,12 +2,12 @@
 import type { TrainConfig } from '../config/schema.js';
 import { initBackend } from '../backend/init.js';
 import type { BackendChoice } from '../backend/names.js';
-import { loadDataset, type DatasetName } from '../data/dataset.js';
+import { loadDataset } from '../data/dataset.js';
 import { initialParameters } from '../models/init.js';
 import { layoutOf } from '../models/network.js';
 import { networkNamed } from '../models/registry.js';
 import { iterationsPerEpoch, train } from '../train/loop.js';
-import { optimizerFor } from '../train/optimizers.js';
+import { updaterFor } from '../train/per-layer.js';
 import { MANIFEST_FORMAT, writeManifest, type Manifest } from '../store/manifest.js';
 import { assertWritable, stageDir } from '../store/run-dir.js';
 import { createWeightsWriter, WEIGHTS_FILE } from '../store/weights.js';
@@ -24,7 +24,7 @@ export interface TrainOptions {
 
 export async function runTraining({ config, out, force, projectRoot, reporter }: TrainOptions): Promise<Manifest> {
   assertWritable(out, force); // before minutes of work, not after
-  const data = loadDataset(config.dataset as DatasetName, { dataDir: config.data_dir ?? undefined, projectRoot });
+  const data = loadDataset(config.dataset, { dataDir: config.data_dir ?? undefined, projectRoot });
   reporter.info(`dataset ${data.name}: ${data.train.count} training images from ${data.source}`);
   const backend = await initBackend(config.backend as BackendChoice);
   reporter.info(`backend ${backend.name}`, { package: backend.package, version: backend.version });
@@ -41,7 +41,7 @@ export async function runTraining({ config, out, force, projectRoot, reporter }:
   const progress = reporter.progress('training');
   try {
     const weights = createWeightsWriter(staged.staging, variables);
-    await train(net, data.train, theta, optimizerFor(config.optimizer, total),
+    await train(net, data.train, theta, updaterFor(config, slots, perEpoch),
       { iterations, batchSize: config.batch_size, seed: config.seed },
       async (t, current, minibatchLoss) => {
         await weights.append({ iteration: t, minibatch_loss: minibatchLoss }, current);
