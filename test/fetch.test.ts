@@ -219,3 +219,24 @@ test('LCA_FETCH_CHECKSUMS: a JSON object of digests, else a UsageError naming th
   await rejectsWith(fetchDataset(options({ dir: freshDir(), checksums: { 'train-images-idx3-ubyte.gz': 'xyz' } })), UsageError, "'xyz'");
   await rejectsWith(fetchDataset(options({ dir: freshDir(), mirror: 'ftp://example/' })), UsageError, '--mirror ftp://example/', 'http');
 });
+
+test('a copy gzipped again, or gunzipped, counts as present when its content has the published digest', async () => {
+  const dir = freshDir();
+  mkdirSync(dir, { recursive: true });
+  const raw = encodeIdx([3], Uint8Array.of(1, 2, 3));
+  writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(raw, { level: 9 })); // not the served bytes
+  writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), raw);
+  const checksums = { ...CHECKSUMS, 'train-labels-idx1-ubyte': md5(raw), 't10k-labels-idx1-ubyte': md5(raw) };
+  const result = await fetchDataset(options({ dir, checksums }));
+  assert.deepEqual(result.kept.sort(), ['t10k-labels-idx1-ubyte.gz', 'train-labels-idx1-ubyte.gz']);
+  assert.deepEqual(result.downloaded.sort(), ['t10k-images-idx3-ubyte.gz', 'train-images-idx3-ubyte.gz']);
+});
+
+const DEBIAN = '/usr/share/datasets/fashion-mnist';
+test("Debian's dataset-fashion-mnist (gzipped again) checks out against the published content md5s", { skip: !existsSync(join(DEBIAN, 'train-images-idx3-ubyte.gz')) && 'not installed' }, async () => {
+  const before = server.requests.length;
+  const result = await fetchDataset({ name: 'fashion-mnist', env: {}, reporter: silentReporter, mirror: `${server.base}never/` });
+  assert.equal(result.dir, DEBIAN);
+  assert.equal(result.kept.length, 4);
+  assert.equal(server.requests.length, before);
+});

@@ -1,6 +1,7 @@
 // Hex digests of files and streams, md5 or sha256 chosen by the length of the expected digest.
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { UsageError } from '../../errors.js';
 
 export type DigestAlgorithm = 'md5' | 'sha256';
@@ -21,5 +22,19 @@ export const newHash = (digest: string): Hash => createHash(algorithmOf(digest))
 export async function hashFile(path: string, algorithm: DigestAlgorithm): Promise<string> {
   const hash = createHash(algorithm);
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** The hex digest of a gzip file's content, or undefined when it is not valid gzip. */
+export async function hashGunzipped(path: string, algorithm: DigestAlgorithm): Promise<string | undefined> {
+  const hash = createHash(algorithm);
+  const stream = createReadStream(path).pipe(createGunzip());
+  try {
+    for await (const chunk of stream) hash.update(chunk as Buffer);
+  } catch {
+    return undefined;
+  } finally {
+    stream.destroy();
+  }
   return hash.digest('hex');
 }

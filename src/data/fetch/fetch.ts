@@ -39,8 +39,11 @@ export interface FetchResult {
 export async function fetchDataset(opts: FetchOptions): Promise<FetchResult> {
   const source = SOURCES[opts.name];
   const overrides = opts.checksums ?? checksumOverrides(opts.env);
-  const files = source.files.map((f) => ({ name: f.name, digest: (overrides[f.name] ?? f.digest).toLowerCase() }));
-  for (const f of files) algorithmOf(f.digest);
+  const files: SourceFile[] = source.files.map((f) => {
+    const raw = f.rawDigest === undefined ? undefined : (overrides[f.name.replace(/\.gz$/, '')] ?? f.rawDigest).toLowerCase();
+    return { name: f.name, digest: (overrides[f.name] ?? f.digest).toLowerCase(), rawDigest: raw };
+  });
+  for (const f of files) [f.digest, f.rawDigest ?? f.digest].forEach(algorithmOf);
   const mirrors = opts.mirror === undefined ? source.mirrors : [mirrorBase(opts.mirror)];
   const target = fetchTarget(opts.name, opts.dir, opts.env);
   const plan = source.extract === undefined ? await planFiles(opts, target.dir, files) : await planArchive(opts, target.dir, source, files);
@@ -73,10 +76,7 @@ interface Plan {
 
 async function planFiles(opts: FetchOptions, dir: string, files: SourceFile[]): Promise<Plan> {
   const check = await checkFiles(dir, files);
-  for (const file of files) {
-    const plain = join(dir, file.name.replace(/\.gz$/, ''));
-    if (plain !== join(dir, file.name) && existsSync(plain)) opts.reporter.warn(`${plain} exists; the loader reads it instead of ${file.name}`);
-  }
+  for (const plain of check.strayPlain) opts.reporter.warn(`${plain} is not the published data, and the loader reads it before ${plain}.gz`);
   if (opts.force === true) return { todo: files, kept: [] };
   const wrong = check.wrong[0];
   if (wrong !== undefined) {

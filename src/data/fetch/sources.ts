@@ -14,6 +14,8 @@ export interface SourceFile {
   name: string;
   /** md5 (32 hex digits) or sha256 (64): whichever the publisher gives. */
   digest: string;
+  /** For a .gz file, the digest of its content: accepts a copy gzipped again (e.g. Debian's) or gunzipped. */
+  rawDigest?: string;
 }
 
 export interface DatasetSource {
@@ -27,7 +29,8 @@ export interface DatasetSource {
 // Both MNIST-format datasets publish the same four names; the loaders read only the two train files,
 // but the test files come along so that the folder is the complete dataset as published.
 const IDX_NAMES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
-const withDigests = (digests: readonly string[]): SourceFile[] => IDX_NAMES.map((name, i) => ({ name, digest: digests[i] }));
+const withDigests = (digests: readonly string[], raw: readonly string[]): SourceFile[] =>
+  IDX_NAMES.map((name, i) => ({ name, digest: digests[i], rawDigest: raw[i] }));
 
 export const SOURCES: Record<FetchDataset, DatasetSource> = {
   // Mirrors and md5s: torchvision/datasets/mnist.py, class MNIST (`mirrors`, `resources`), pytorch/vision
@@ -40,11 +43,19 @@ export const SOURCES: Record<FetchDataset, DatasetSource> = {
       'd53e105ee54ea40749a09fcbcd1e9432',
       '9fb629c4189551a2d022fa330f9573f3',
       'ec29112dd5afa0611ce80d1b7f02629c',
+    ], [
+      // md5s of the gunzipped files, as listed alike by several independent loaders (e.g. the
+      // "MD5 checksums of the uncompressed files" table of a prepare_datasets.py, and dataset configs giving
+      // train-images-idx3-ubyte as 47,040,016 bytes with this md5).
+      '6bbc9ace898e44ae57da46a324031adb',
+      'a25bea736e30d166cdddb491f175f624',
+      '2646ac647ad5339dbf082846283269ea',
+      '27ae3e4e09519cfbb04c329615203637',
     ]),
   },
-  // md5s: torchvision/datasets/mnist.py, class FashionMNIST (same commit), which match the table in
-  // zalandoresearch/fashion-mnist's README. Its S3 website endpoint is http only, so the repository's
-  // raw files (https) come first.
+  // md5s: the "Get the Data" table of zalandoresearch/fashion-mnist's README (at 02cf0676), the same as
+  // torchvision's class FashionMNIST (same file as above). The S3 website endpoint is http only, so the
+  // repository's data/fashion/ files (https) come first.
   'fashion-mnist': {
     mirrors: [
       'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
@@ -55,6 +66,14 @@ export const SOURCES: Record<FetchDataset, DatasetSource> = {
       '25c81989df183df01b3e8a0aad5dffbe',
       'bef4ecab320f06d8554ea6380940ec79',
       'bb300cfdad3c16e7a12a480ee83cd310',
+    ], [
+      // md5s of the gunzipped files, as listed by loaders that check the raw IDX files (a FashionMNIST
+      // VisionDataset's `raw_data`, the prepare_datasets.py above); Debian's dataset-fashion-mnist gzips the
+      // files again (other .gz md5s) and its content matches these four exactly.
+      'f4a8712d7a061bf5bd6d2ca38dc4d50a',
+      '9018921c3c673c538a1fc5bad174d6f9',
+      '8181f5470baa50b63fa0f6fddb340f0a',
+      '15d484375f8d13e6eb1aabb0c3f46965',
     ]),
   },
   // md5 of the "binary version" as published on https://www.cs.toronto.edu/~kriz/cifar.html.
