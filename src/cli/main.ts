@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ExistsError, InputError, LcaError, UsageError } from '../errors.js';
 import { analyzeCommand } from './analyze.js';
 import { computeCommand } from './compute.js';
+import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
 import { plotCommand } from './plot.js';
 import { reportCommand } from './report.js';
@@ -16,7 +17,7 @@ function program(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand(), reportCommand()]) {
+  for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand(), reportCommand(), dataCommand()]) {
     root.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return root;
