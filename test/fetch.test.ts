@@ -240,3 +240,17 @@ test("Debian's dataset-fashion-mnist (gzipped again) checks out against the publ
   assert.equal(result.kept.length, 4);
   assert.equal(server.requests.length, before);
 });
+
+test('a mirror that fails is followed by the next, with a warning', async () => {
+  const mirrors = SOURCES.mnist.mirrors;
+  const warnings: string[] = [];
+  try {
+    (SOURCES.mnist as { mirrors: readonly string[] }).mirrors = [`${server.base}gone/`, mirror];
+    const result = await fetchDataset(options({ dir: freshDir(), mirror: undefined, reporter: { ...silentReporter, warn: (m) => warnings.push(m) } }));
+    assert.equal(result.downloaded.length, 4);
+  } finally {
+    (SOURCES.mnist as { mirrors: readonly string[] }).mirrors = mirrors;
+  }
+  assert.equal(warnings.length, 4);
+  assert.match(warnings[0], /gone\/train-images-idx3-ubyte.gz: HTTP 404 Not Found; trying the next mirror$/);
+});

@@ -16,7 +16,8 @@ Files and checksums:
   mnist          the four *-ubyte.gz files from https://ossci-datasets.s3.amazonaws.com/mnist/
                  (then http://yann.lecun.com/exdb/mnist/), md5-checked, into ~/.cache/lca/mnist
   fashion-mnist  the four *-ubyte.gz files from zalandoresearch/fashion-mnist on GitHub (then its S3
-                 bucket), md5-checked, into /usr/share/datasets/fashion-mnist (needs root: use --dir)
+                 bucket), md5-checked, into /usr/share/datasets/fashion-mnist, where Debian's
+                 dataset-fashion-mnist puts them (writing there needs root: else use --dir)
   cifar10        https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz, md5-checked and extracted to
                  cifar-10-batches-bin/ (with a SHA256SUMS) in ~/.cache/lca/cifar10; the archive is not kept
 
