@@ -37,7 +37,7 @@ function formatSeconds(s: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-function spinner(label: string): Progress {
+function spinner(label: string, unit = 'iterations'): Progress {
   if (!interactive()) return { update() {}, stop() {} };
   const spin = ora({ text: label, stream: process.stderr, color: process.env.NO_COLOR ? false : 'cyan' }).start();
   active = spin;
@@ -46,7 +46,7 @@ function spinner(label: string): Progress {
     update(done, total) {
       const elapsed = (performance.now() - started) / 1000;
       const rate = done / elapsed;
-      spin.text = `${label}: ${done}/${total} iterations, ${rate.toFixed(2)} it/s, ETA ${formatSeconds((total - done) / rate)}`;
+      spin.text = `${label}: ${done}/${total} ${unit}, ${rate.toFixed(2)} ${unit}/s, ETA ${formatSeconds((total - done) / rate)}`;
       spin.render(); // the work between updates is synchronous, so ora's own timer would not redraw
     },
     stop: () => {

@@ -11,7 +11,8 @@ export interface Reporter {
   info(message: string, fields?: Record<string, unknown>): void;
   debug(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
-  progress(label: string): Progress;
+  /** A progress count of `unit`s (default iterations), e.g. `progress('downloading x', 'MiB')`. */
+  progress(label: string, unit?: string): Progress;
 }
 
 export const silentReporter: Reporter = {

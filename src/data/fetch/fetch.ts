@@ -151,7 +151,7 @@ async function downloadOne(opts: FetchOptions, file: SourceFile, mirrors: readon
 
 // The progress line counts MiB, redrawn only when the count changes.
 async function withProgress<T>(reporter: Reporter, name: string, run: (onProgress: (bytes: number, total?: number) => void) => Promise<T>): Promise<T> {
-  const progress = reporter.progress(`downloading ${name} (MiB)`);
+  const progress = reporter.progress(`downloading ${name}`, 'MiB');
   let shown = -1;
   try {
     return await run((bytes, total) => {
