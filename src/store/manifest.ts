@@ -27,12 +27,18 @@ export interface Manifest {
     fingerprint: string; // sha256 of the uint8 train and val data, split order included
     image_shape: number[];
     num_classes: number;
+    /** Generated data (synthetic-cifar): results say nothing about a real dataset. Absent in older manifests: false. */
+    synthetic?: boolean;
   };
-  training: { iterations: number; iterations_per_epoch: number; seconds: number };
+  /** `resumed_at`: iterations at which a killed training was resumed (`lca train --resume`); absent or [] when never. */
+  training: { iterations: number; iterations_per_epoch: number; seconds: number; resumed_at?: number[] };
   backend: { name: string; package: string; version: string };
   versions: Record<string, string>;
   files: { weights: string };
 }
+
+/** Whether a run was trained on generated data (older manifests lack the key: real data). */
+export const isSynthetic = (manifest: Manifest): boolean => manifest.dataset.synthetic ?? false;
 
 export function writeManifest(dir: string, manifest: Manifest): void {
   fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
