@@ -7,10 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/validate.js';
-import { UsageError } from '../src/errors.js';
+import { ExistsError, UsageError } from '../src/errors.js';
 import { runTraining } from '../src/jobs/train.js';
 import { silentReporter } from '../src/jobs/reporter.js';
 import { isSynthetic, readManifest, type Manifest } from '../src/store/manifest.js';
+import { stageDir } from '../src/store/run-dir.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-train-checks-'));
@@ -44,4 +45,18 @@ test('synthetic-cifar runs record synthetic: true and the CIFAR eval batch; olde
   const old = readManifest(path.join(tmp, 'fc'));
   delete old.dataset.synthetic;
   assert.equal(isSynthetic(old as Manifest), false);
+});
+
+test('the staging folder is <dir>.partial, held by one live process at a time', () => {
+  const out = path.join(tmp, 'staged');
+  const staged = stageDir(out, false);
+  assert.equal(staged.staging, `${path.resolve(out)}.partial`);
+  fs.writeFileSync(path.join(staged.staging, 'owner'), `${os.hostname()} ${process.ppid}\n`); // a live process that is not us
+  assert.throws(() => stageDir(out, true), (e: unknown) => e instanceof ExistsError && /is being written by process/.test(e.message));
+  staged.release();
+  assert.throws(() => stageDir(out, false), (e: unknown) => e instanceof ExistsError && /holds a killed training/.test(e.message));
+  const again = stageDir(out, true); // --force starts over
+  assert.deepEqual(fs.readdirSync(again.staging), ['owner']);
+  again.abandon();
+  assert.ok(!fs.existsSync(again.staging));
 });

@@ -11,6 +11,10 @@ export interface TrainPlan {
   iterations: number;
   batchSize: number;
   seed: number; // shuffling stream; numpy's np.random.seed(seed) + permutation(N) per epoch
+  /** First iteration to run (a resumed training): θ is θ_start and the optimizer has taken `start` steps. */
+  start?: number;
+  /** Called at the start of each iteration t > start, before its minibatch: where a checkpoint fits. */
+  beforeIteration?: (iteration: number, theta: Float32Array) => Promise<void>;
 }
 
 /** Receives θ_t and the loss of the minibatch step t takes from it (NaN for the final θ_T). */
@@ -23,10 +27,14 @@ export async function train(net: Network, set: ImageSet, theta: Float32Array, op
   const perEpoch = iterationsPerEpoch(set.count, plan.batchSize);
   const rng = new RandomState(plan.seed);
   const gradient = new Float64Array(theta.length);
+  const start = plan.start ?? 0;
   let order: Int32Array = new Int32Array(0);
-  for (let t = 0; t < plan.iterations; t++) {
+  let epoch = -1;
+  for (let t = start; t < plan.iterations; t++) {
+    if (t > start) await plan.beforeIteration?.(t, theta);
     const step = t % perEpoch;
-    if (step === 0) order = rng.permutation(set.count);
+    // The shuffle stream is replayed from the seed, so a resumed run draws the same orders (§4).
+    for (; epoch < Math.floor(t / perEpoch); epoch++) order = rng.permutation(set.count);
     const batch = gatherBatch(net, set, order.subarray(step * plan.batchSize, (step + 1) * plan.batchSize));
     gradient.fill(0);
     let lossSum: number;
