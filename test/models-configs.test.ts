@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.js';
 import { DATASET_IMAGE_SHAPES, DATASET_NAMES, type DatasetName } from '../src/data/dataset.js';
+import { layoutOf } from '../src/models/network.js';
 import { networkNamed } from '../src/models/registry.js';
+import { planLayers } from '../src/train/per-layer.js';
 
 const configs = fileURLToPath(new URL('../../configs/', import.meta.url));
 const files = readdirSync(configs).filter((f) => f.endsWith('.yaml')).sort();
@@ -27,8 +29,37 @@ for (const file of files) {
     assert.deepEqual(networkNamed(config.model).inputShape, shape);
     assert.equal(config.eval_batch_size, shape[0] === 32 ? 2500 : 11000);
     assert.equal(config.batch_size, 250);
+    planLayers(config, layoutOf(networkNamed(config.model).variables).slots); // its freeze and group globs name real variables
   });
 }
+
+test('Section 4 experiments: ResNet last layer frozen, at 10x smaller lr, and its momentum sweep delay 0 … 9', () => {
+  const load = (name: string) => loadConfig(join(configs, `${name}.yaml`), {});
+  const lastLayer = (name: string) => {
+    const config = load(name);
+    const { slots } = layoutOf(networkNamed(config.model).variables);
+    const { frozen, owner } = planLayers(config, slots);
+    return { config, frozen: [...frozen].map((k) => slots[k].name), grouped: [...owner.keys()].map((k) => slots[k].name) };
+  };
+  const frozen = lastLayer('cifar-resnet-freeze-last');
+  assert.deepEqual(frozen.frozen, ['fc_last/kernel', 'fc_last/bias']);
+  assert.equal(frozen.config.freeze.from_iteration, 0);
+  const slow = lastLayer('cifar-resnet-last-lr-0.1x');
+  assert.deepEqual(slow.grouped, ['fc_last/kernel', 'fc_last/bias']);
+  assert.deepEqual([slow.config.groups[0].lr, slow.config.optimizer.lr], [0.01, 0.1]);
+  for (let delay = 0; delay <= 9; delay++) {
+    const sweep = lastLayer(`cifar-resnet-last-momentum-delay-${delay}`);
+    assert.deepEqual(sweep.grouped, ['fc_last/kernel', 'fc_last/bias']);
+    assert.equal(sweep.config.groups[0].momentum, delay / (delay + 1));
+    assert.deepEqual([sweep.config.groups[0].lr, sweep.config.optimizer.momentum], [0.1, 0.9]);
+  }
+  for (const name of ['cifar-resnet-freeze-last', 'cifar-resnet-last-lr-0.1x', 'cifar-resnet-last-momentum-delay-0']) {
+    const { config } = lastLayer(name);
+    const { freeze: _f, groups: _g, ...rest } = config;
+    const { freeze: _bf, groups: _bg, ...base } = load('cifar-resnet');
+    assert.deepEqual(rest, base, `${name} differs from cifar-resnet.yaml only in its per-layer settings`);
+  }
+});
 
 test('the README ResNet run: SGD lr 0.1, momentum 0.9, 25 epochs on cifar10', () => {
   const config = loadConfig(join(configs, 'cifar-resnet.yaml'), {});
