@@ -22,10 +22,12 @@ export type Ranges = readonly (readonly [number, number])[];
 /** One optimizer's rule: its slots' initial values and the amount to subtract from θ_i. */
 interface UpdateRule {
   slotInits: readonly number[];
-  /** Scalars shared by every parameter at step t (1-based) and learning rate lr. */
-  scalars(t: number, lr: number): number[];
-  /** Updates parameter i's slots for gradient g and returns its step (θ_i ← θ_i − step). */
-  update(g: number, slots: Float32Array[], i: number, k: readonly number[]): number;
+  /**
+   * For step t (1-based) at learning rate lr: a function that updates parameter i's slots for
+   * gradient g and returns its step (θ_i ← θ_i − step). A closure over the step's scalars and the
+   * slot arrays keeps the per-parameter call monomorphic and free of allocation.
+   */
+  begin(t: number, lr: number, slots: Float32Array[]): (g: number, i: number) => number;
 }
 
 /** An optimizer that applies to chosen ranges at a learning rate given per step (for schedules and per-layer groups). */
@@ -40,10 +42,9 @@ function ranged(rule: UpdateRule, size: number): RangedOptimizer {
   return {
     state,
     apply(theta, gradient, lr, ranges) {
-      const k = rule.scalars(++state.steps, lr);
-      const slots = state.slots;
+      const update = rule.begin(++state.steps, lr, state.slots);
       for (const [start, end] of ranges) {
-        for (let i = start; i < end; i++) theta[i] = f(theta[i] - rule.update(f(gradient[i]), slots, i, k));
+        for (let i = start; i < end; i++) theta[i] = f(theta[i] - update(f(gradient[i]), i));
       }
     },
   };
@@ -52,11 +53,13 @@ function ranged(rule: UpdateRule, size: number): RangedOptimizer {
 /** tf.train.MomentumOptimizer: a ← m·a + g; θ ← θ − lr·a (no Nesterov, no dampening). */
 const sgdRule = (momentum: number): UpdateRule => ({
   slotInits: [0],
-  scalars: (_t, lr) => [f(lr), f(momentum)],
-  update(g, [a], i, [rate, m]) {
-    const ai = f(f(m * a[i]) + g);
-    a[i] = ai;
-    return f(rate * ai);
+  begin(_t, lr, [a]) {
+    const [rate, m] = [f(lr), f(momentum)];
+    return (g, i) => {
+      const ai = f(f(m * a[i]) + g);
+      a[i] = ai;
+      return f(rate * ai);
+    };
   },
 });
 
@@ -68,13 +71,15 @@ const adamRule = (beta1: number, beta2: number, epsilon: number): UpdateRule => 
   const [b1, b2, eps] = [f(beta1), f(beta2), f(epsilon)];
   return {
     slotInits: [0, 0],
-    scalars: (t, lr) => [f((f(lr) * f(Math.sqrt(f(1 - f(b2 ** t))))) / f(1 - f(b1 ** t)))],
-    update(g, [m, v], i, [lrT]) {
-      const mi = f(f(b1 * m[i]) + f(f(1 - b1) * g));
-      const vi = f(f(b2 * v[i]) + f(f(1 - b2) * f(g * g)));
-      m[i] = mi;
-      v[i] = vi;
-      return f(f(lrT * mi) / f(f(Math.sqrt(vi)) + eps));
+    begin(t, lr, [m, v]) {
+      const lrT = f((f(lr) * f(Math.sqrt(f(1 - f(b2 ** t))))) / f(1 - f(b1 ** t)));
+      return (g, i) => {
+        const mi = f(f(b1 * m[i]) + f(f(1 - b1) * g));
+        const vi = f(f(b2 * v[i]) + f(f(1 - b2) * f(g * g)));
+        m[i] = mi;
+        v[i] = vi;
+        return f(f(lrT * mi) / f(f(Math.sqrt(vi)) + eps));
+      };
     },
   };
 };
@@ -87,13 +92,15 @@ const rmspropRule = (decay: number, momentum: number, epsilon: number): UpdateRu
   const [rho, mu, eps] = [f(decay), f(momentum), f(epsilon)];
   return {
     slotInits: [1, 0],
-    scalars: (_t, lr) => [f(lr)],
-    update(g, [ms, mom], i, [rate]) {
-      const msi = f(f(rho * ms[i]) + f(f(1 - rho) * f(g * g)));
-      const momi = f(f(mu * mom[i]) + f(f(rate * g) / f(Math.sqrt(f(msi + eps)))));
-      ms[i] = msi;
-      mom[i] = momi;
-      return momi;
+    begin(_t, lr, [ms, mom]) {
+      const rate = f(lr);
+      return (g, i) => {
+        const msi = f(f(rho * ms[i]) + f(f(1 - rho) * f(g * g)));
+        const momi = f(f(mu * mom[i]) + f(f(rate * g) / f(Math.sqrt(f(msi + eps)))));
+        ms[i] = msi;
+        mom[i] = momi;
+        return momi;
+      };
     },
   };
 };
