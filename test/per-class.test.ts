@@ -15,6 +15,7 @@ import { runAnalysis } from '../src/jobs/analyze.js';
 import { silentReporter } from '../src/jobs/reporter.js';
 import { classColumn, classVariableColumn, firstPartMetadata, lcaDir, readLcaBatches } from '../src/store/lca-parts.js';
 import { readManifest } from '../src/store/manifest.js';
+import { lca } from './helpers/cli.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-per-class-'));
@@ -84,4 +85,20 @@ test('fixture run: Σ_c (n_c/N) class LCA = total LCA per row and per variable',
   assert.equal(sync.summary.classes, 10);
   assert.equal(sync.summary.series, 30);
   assert.equal(sync.context.lca, 'per-class');
+});
+
+test('--workers forwards --per-class: two processes give the same class columns, bit for bit', async () => {
+  const run = path.join(tmp, 'run');
+  const copy = path.join(tmp, 'workers');
+  fs.cpSync(run, copy, { recursive: true, filter: (from) => path.relative(run, from).split(path.sep)[0] !== 'lca' });
+  const result = lca(['compute', '--run', copy, '--per-class', '--workers', '2', '--part-size', '3', '--backend', 'wasm']);
+  assert.equal(result.code, 0, result.stderr);
+  const columns = async (where: string) => {
+    const rows: number[][] = [];
+    for await (const batch of readLcaBatches(lcaDir(where, 'adaptive'), 0, T - 1)) {
+      for (let r = 0; r < batch.numRows; r++) rows.push([0, 3, 9].flatMap((c) => [batch.scalar(classColumn(c, 'lca_sum'))[r], batch.scalar(classVariableColumn(c, 'fc_2/kernel'))[r]]));
+    }
+    return rows;
+  };
+  assert.deepEqual(await columns(copy), await columns(run));
 });
