@@ -189,8 +189,8 @@ test('a recording reporter sees one progress line per file and a log line per do
   const reporter: Reporter = {
     ...silentReporter,
     info: (m) => seen.push(`info ${m}`),
-    progress: (label) => {
-      seen.push(`progress ${label}`);
+    progress: (label, unit) => {
+      seen.push(`progress ${label} (${unit})`);
       return { update() {}, stop: () => seen.push('stop') };
     },
   };
