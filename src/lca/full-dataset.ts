@@ -1,10 +1,11 @@
 // L(θ) and ∇L(θ) over a whole dataset (or a fixed subset of it): the mean cross-entropy over every
 // example, evaluated in fixed evaluation batches that stay on the backend for the life of the objective.
 // With `byClass`, the batches are class-homogeneous, so each class's loss and gradient come from the same passes.
+import type * as tf from '@tensorflow/tfjs';
 import type { ImageSet } from '../data/dataset.js';
 import { UsageError } from '../errors.js';
 import { disposeBatch, gatherBatch, sliceBatch } from '../models/batches.js';
-import { accumulateLossAndGradient, batchLossSum, type Batch } from '../models/loss.js';
+import { accumulateLossAndGradientWith, batchLossSumWith, withParameters, type Batch } from '../models/loss.js';
 import { layoutOf, type Network } from '../models/network.js';
 
 export interface LossAndGradient {
@@ -77,17 +78,24 @@ export class FullDatasetObjective {
     }
   }
 
+  // θ goes to the backend once per point and serves every evaluation batch.
   loss(theta: Float32Array): number {
-    let sum = 0;
-    for (const { batch } of this.batches) sum += batchLossSum(this.net, theta, batch);
-    return sum / this.count;
+    return withParameters(this.net, theta, (params) => {
+      let sum = 0;
+      for (const { batch } of this.batches) sum += batchLossSumWith(this.net, params, batch);
+      return sum / this.count;
+    });
   }
 
   lossAndGradient(theta: Float32Array): LossAndGradient {
+    return withParameters(this.net, theta, (params) => this.lossAndGradientWith(params));
+  }
+
+  private lossAndGradientWith(params: tf.Tensor[]): LossAndGradient {
     const gradient = new Float64Array(this.size);
     if (this.classCounts.length === 0) {
       let sum = 0;
-      for (const { batch } of this.batches) sum += accumulateLossAndGradient(this.net, theta, batch, gradient, 1 / this.count);
+      for (const { batch } of this.batches) sum += accumulateLossAndGradientWith(this.net, params, batch, gradient, 1 / this.count);
       return { loss: sum / this.count, gradient };
     }
     // ∇L_c = (1/n_c) Σ_{i in c} ∇ℓ_i, and L = Σ_c (n_c/N) L_c, ∇L = Σ_c (n_c/N) ∇L_c.
@@ -95,7 +103,7 @@ export class FullDatasetObjective {
     const gradients = counts.map(() => new Float64Array(this.size));
     const sums = counts.map(() => 0);
     for (const { batch, label } of this.batches) {
-      sums[label] += accumulateLossAndGradient(this.net, theta, batch, gradients[label], 1 / counts[label]);
+      sums[label] += accumulateLossAndGradientWith(this.net, params, batch, gradients[label], 1 / counts[label]);
     }
     counts.forEach((n, c) => {
       const weight = n / this.count;
