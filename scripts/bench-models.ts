@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/backend/init.js';
 import type { BackendChoice } from '../src/backend/names.js';
 import { MODEL_NAMES, type ModelName } from '../src/config/schema.js';
-import type { ImageSet } from '../src/data/dataset.js';
+import type { ImageSet } from '../src/data/types.js';
 import { loadDataset } from '../src/data/dataset.js';
 import { generateSyntheticCifar } from '../src/data/synthetic-cifar.js';
 import { FullDatasetObjective } from '../src/lca/full-dataset.js';

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend } from '../src/backend/init.js';
-import type { ImageSet } from '../src/data/dataset.js';
+import type { ImageSet } from '../src/data/types.js';
 import { RandomState } from '../src/data/mt19937.js';
 import { FullDatasetObjective } from '../src/lca/full-dataset.js';
 import { integrateSegment, type Evaluation } from '../src/lca/integrate.js';

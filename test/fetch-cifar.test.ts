@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExistsError, InputError } from '../src/errors.js';
 import { loadDataset } from '../src/data/dataset.js';
-import { fetchDataset, type FetchOptions } from '../src/data/fetch/fetch.js';
+import { fetchDataset, type FetchOptions } from '../src/jobs/fetch-data.js';
 import { silentReporter, type Reporter } from '../src/jobs/reporter.js';
 import { startServer } from './helpers/fetch-server.js';
 

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { ExistsError, InputError, LcaError, UsageError } from '../src/errors.js';
 import { loadDataset } from '../src/data/dataset.js';
 import { encodeIdx, readIdx } from '../src/data/idx.js';
-import { fetchDataset, type FetchOptions } from '../src/data/fetch/fetch.js';
+import { fetchDataset, type FetchOptions } from '../src/jobs/fetch-data.js';
 import { FETCH_DATASETS, SOURCES, checksumOverrides } from '../src/data/fetch/sources.js';
 import { silentReporter, type Reporter } from '../src/jobs/reporter.js';
 import { startServer, type Route } from './helpers/fetch-server.js';

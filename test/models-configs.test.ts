@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config/load.js';
-import { DATASET_IMAGE_SHAPES, DATASET_NAMES, type DatasetName } from '../src/data/dataset.js';
+import { DATASET_IMAGE_SHAPES, DATASET_NAMES, type DatasetName } from '../src/data/types.js';
 import { layoutOf } from '../src/models/network.js';
 import { networkNamed } from '../src/models/registry.js';
 import { planLayers } from '../src/train/per-layer.js';

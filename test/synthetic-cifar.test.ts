@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadDataset } from '../src/data/dataset.js';
-import type { ImageSet } from '../src/data/dataset.js';
+import type { ImageSet } from '../src/data/types.js';
 import { generateSyntheticCifar } from '../src/data/synthetic-cifar.js';
 
 const small = { trainCount: 600, valCount: 300 };

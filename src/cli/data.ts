@@ -39,7 +39,7 @@ const fetchCommand = () =>
     .addOption(logLevelOption())
     .addHelpText('after', FETCH_HELP)
     .action(async (dataset: FetchDataset, flags: FetchFlags) => {
-      const { fetchDataset } = await import('../data/fetch/fetch.js');
+      const { fetchDataset } = await import('../jobs/fetch-data.js');
       const reporter = reporterFrom(flags);
       const result = await fetchDataset({ name: dataset, dir: flags.dir, mirror: flags.mirror, force: !!flags.force, env: process.env, reporter });
       const how = result.origin === 'default' ? '' : `; train with --data-dir ${result.dir}${result.origin === 'LCA_DATA_DIR' ? ' or the same LCA_DATA_DIR' : ''}`;

@@ -1,7 +1,7 @@
 // `lca train`: flags and config file → runTraining.
 import { Command, Option } from 'commander';
 import { MODEL_NAMES, OPTIMIZER_NAMES } from '../config/schema.js';
-import { DATASET_NAMES } from '../data/dataset.js';
+import { DATASET_NAMES } from '../data/types.js';
 import { backendOption, logLevelOption, PROJECT_ROOT, reporterFrom } from './common.js';
 import { parseInteger, parseNumber, parsePositiveInteger } from './parse.js';
 import type { LogLevel } from './console.js';

@@ -1,5 +1,5 @@
 // Defaults that depend on other keys, and the rules across keys, applied after each key is checked.
-import { DATASET_IMAGE_SHAPES } from '../data/dataset.js';
+import { DATASET_IMAGE_SHAPES } from '../data/types.js';
 import type { OptimizerName, TrainConfig } from './schema.js';
 
 // TF1's own defaults (original-conventions.md §4): AdamOptimizer ε 1e-8, RMSPropOptimizer ε 1e-10.

@@ -1,6 +1,6 @@
 // The training configuration: one table of fields that gives the types, the defaults, the
 // validation and the help text. YAML files and command-line flags both go through it.
-import { DATASET_NAMES, type DatasetName } from '../data/dataset.js';
+import { DATASET_NAMES, type DatasetName } from '../data/types.js';
 
 // The paper's networks (original-conventions.md §3): MNIST-FC, MNIST-LeNet, CIFAR-AllCNN,
 // CIFAR-ResNet-20, and the original's VGG-half.

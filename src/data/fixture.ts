@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
-import type { LoadedDataset } from './dataset.js';
+import type { LoadedDataset } from './types.js';
 import { MNIST_CLASSES, MNIST_SHAPE, assembleMnistLike, readImageSet } from './imageset.js';
 
 /** The fixture folder relative to the package root. */

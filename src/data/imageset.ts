@@ -2,7 +2,7 @@
 
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors.js';
-import type { DatasetName, ImageSet, LoadedDataset } from './dataset.js';
+import type { DatasetName, ImageSet, LoadedDataset } from './types.js';
 import { readIdx } from './idx.js';
 
 /** MNIST and Fashion-MNIST: 28×28 greyscale, 10 classes. */

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { chooseDataDir, type DataDirChoice } from './data-dir.js';
-import type { LoadedDataset } from './dataset.js';
+import type { LoadedDataset } from './types.js';
 import { MNIST_CLASSES, MNIST_SHAPE, assembleMnistLike, readImageSet, takeRows } from './imageset.js';
 import { paperSplit } from './split.js';
 

@@ -3,7 +3,7 @@
 // nothing about the paper's figures, and the dataset says so (`synthetic: true`).
 
 import { RandomState } from './mt19937.js';
-import type { LoadedDataset } from './dataset.js';
+import type { LoadedDataset } from './types.js';
 import { assembleDataset, type RawImageSet } from './imageset.js';
 import { CIFAR_CLASSES, CIFAR_SHAPE } from './cifar10.js';
 

@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import { initBackend } from '../backend/init.js';
 import type { BackendChoice } from '../backend/names.js';
-import { loadDataset, type DatasetName } from '../data/dataset.js';
+import { loadDataset } from '../data/dataset.js';
+import { type DatasetName } from '../data/types.js';
 import { ExistsError, InputError, UsageError } from '../errors.js';
 import { FullDatasetObjective } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';

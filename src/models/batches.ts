@@ -1,7 +1,7 @@
 // Moving examples onto the backend: a contiguous slice or a gathered minibatch of an ImageSet as
 // image and one-hot label tensors.
 import * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from '../data/dataset.js';
+import type { ImageSet } from '../data/types.js';
 import type { Network } from './network.js';
 import type { Batch } from './loss.js';
 

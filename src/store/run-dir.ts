@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ExistsError, InputError } from '../errors.js';
-import { pidAlive } from './temporaries.js';
+import { pidAlive } from '../util/process.js';
 
 const OWNER_FILE = 'owner';
 

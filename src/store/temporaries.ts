@@ -3,8 +3,8 @@
 // by a killed process is removed by the next compute on the same host once its pid is gone. Another
 // host's are left alone, since its pids cannot be checked from here (see docs/formats.md).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { pidAlive, thisHost } from '../util/process.js';
 
 const TEMPORARY_PATTERN = /^\.(part-\d+-\d+\.arrow)\.(.+)\.(\d+)\.tmp$/;
 
@@ -15,8 +15,6 @@ export interface Temporary {
   pid: number;
 }
 
-// A dot would make the name ambiguous to parse back; hostnames rarely hold anything else odd.
-const thisHost = (): string => os.hostname().replace(/[^A-Za-z0-9-]/g, '_') || 'localhost';
 
 export const temporaryName = (partName: string): string => `.${partName}.${thisHost()}.${process.pid}.tmp`;
 
@@ -26,15 +24,6 @@ export function listTemporaries(dir: string): Temporary[] {
     const m = TEMPORARY_PATTERN.exec(name);
     return m ? [{ file: path.join(dir, name), part: m[1], host: m[2], pid: Number(m[3]) }] : [];
   });
-}
-
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, but someone else's
-  }
 }
 
 /** Removes this host's temporaries whose process has ended; returns the files removed. */

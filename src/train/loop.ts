@@ -1,6 +1,6 @@
 // The training loop: minibatches in a per-epoch shuffled order, one optimizer step each, and every
 // iterate θ_0 … θ_T handed to a sink before the step that leaves it (as the original saves them).
-import type { ImageSet } from '../data/dataset.js';
+import type { ImageSet } from '../data/types.js';
 import { RandomState } from '../data/mt19937.js';
 import { disposeBatch, gatherBatch } from '../models/batches.js';
 import { accumulateLossAndGradient } from '../models/loss.js';

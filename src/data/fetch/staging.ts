@@ -1,14 +1,12 @@
 // The hidden per-process folder downloads are written to inside the target folder (so that installing
 // is a rename), and the removal of ones that killed fetches left behind.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
-import { pidAlive } from '../../store/temporaries.js';
+import { pidAlive, thisHost } from '../../util/process.js';
 
 // `.lca-fetch.<host>.<pid>.tmp`: hidden, so no loader or glob sees it; host and pid say whose it is.
 const PATTERN = /^\.lca-fetch\.(.+)\.(\d+)\.tmp$/;
-const thisHost = (): string => hostname().replace(/[^A-Za-z0-9-]/g, '_') || 'localhost';
 
 /** Creates `dir` (and its parents) if needed; returns the first folder it created, so a failure can undo it. */
 export function ensureDir(dir: string): string | undefined {

@@ -2,15 +2,15 @@
 // all or nothing, in the folder its loader reads; what is already there and checks out is kept.
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExistsError, InputError, LcaError, UsageError } from '../../errors.js';
-import type { Reporter } from '../../jobs/reporter.js';
-import type { DataDirChoice } from '../data-dir.js';
-import { algorithmOf } from './checksum.js';
-import { downloadTo } from './download.js';
-import { checkFiles, checkFolder, writeSums, type FolderState } from './present.js';
-import { SOURCES, checksumOverrides, fetchTarget, type DatasetSource, type FetchDataset, type SourceFile } from './sources.js';
-import { closeStaging, ensureDir, openStaging } from './staging.js';
-import { extractTarGz } from './tar.js';
+import { ExistsError, InputError, LcaError, UsageError } from '../errors.js';
+import type { Reporter } from './reporter.js';
+import type { DataDirChoice } from '../data/data-dir.js';
+import { algorithmOf } from '../data/fetch/checksum.js';
+import { downloadTo } from '../data/fetch/download.js';
+import { checkFiles, checkFolder, writeSums, type FolderState } from '../data/fetch/present.js';
+import { SOURCES, checksumOverrides, fetchTarget, type DatasetSource, type FetchDataset, type SourceFile } from '../data/fetch/sources.js';
+import { closeStaging, ensureDir, openStaging } from '../data/fetch/staging.js';
+import { extractTarGz } from '../data/fetch/tar.js';
 
 export interface FetchOptions {
   name: FetchDataset;
