@@ -7,7 +7,8 @@ import type { Method } from '../lca/integrate.js';
 import { layerOf } from '../models/network.js';
 import type { Cell, Report } from '../report/format.js';
 import { firstPartMetadata, lcaDir, listParts, readLcaBatches } from '../store/lca-parts.js';
-import { readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
+import { isSynthetic, readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
+import { describeSubset } from '../lca/subset.js';
 
 export interface SourceOptions {
   method?: Method;
@@ -32,11 +33,14 @@ export class RunSource {
   private seriesCache?: Promise<IterationSeries>;
   /** The backend that computed the LCA parts (their `lca.backend` metadata), set by open(). */
   computeBackend = 'unknown';
+  /** Training examples the LCA was evaluated on when computed with --subset (null: all). */
+  subset: number | null = null;
 
   static async open(run: string, options: SourceOptions = {}): Promise<RunSource> {
     const source = new RunSource(run, options);
     const metadata = await firstPartMetadata(lcaDir(run, source.method));
     source.computeBackend = (JSON.parse(metadata?.get('lca.backend') ?? '{}') as { name?: string }).name ?? 'unknown';
+    source.subset = (JSON.parse(metadata?.get('lca.compute') ?? '{}') as { subset?: number | null }).subset ?? null;
     return source;
   }
 
@@ -120,12 +124,13 @@ export class RunSource {
   /** One line saying where the numbers come from: run, model, data (full, subset or synthetic), backends, rows. */
   provenance(): string {
     const { dataset, model, backend, training } = this.manifest;
-    const data = dataset.name.startsWith('synthetic')
+    const data = isSynthetic(this.manifest)
       ? 'SYNTHETIC data'
       : dataset.name.endsWith('-fixture') ? `subset, ${dataset.train_count} training images` : `${dataset.train_count} training images`;
+    const approximate = this.subset === null ? '' : `, LCA on a subset: ${describeSubset({ count: this.subset, of: dataset.train_count })}`;
     const [first, last] = this.range;
     const rows = first === 0 && last === training.iterations - 1 ? `all ${training.iterations} iterations` : `iterations ${first}:${last + 1} of ${training.iterations}`;
-    return `run ${path.basename(path.resolve(this.run))} · ${model.name} on ${dataset.name} (${data}) · ${rows} · trained on ${backend.name}, LCA computed on ${this.computeBackend} (${this.method})`;
+    return `run ${path.basename(path.resolve(this.run))} · ${model.name} on ${dataset.name} (${data}) · ${rows} · trained on ${backend.name}, LCA computed on ${this.computeBackend} (${this.method}${approximate})`;
   }
 }
 
