@@ -20,7 +20,7 @@ import { acrossRunsReport, errorReport, helpedReport, layersReport, neuronsRepor
 import { lcaDir, listParts, readLcaBatches } from '../store/lca-parts.js';
 import { openRowFile, type RowBatch } from '../store/arrow-rows.js';
 import { gradientsDir, hasGradients, readGradientBatches } from '../store/gradients.js';
-import { readManifest, type Manifest } from '../store/manifest.js';
+import { isSynthetic, readManifest, type Manifest } from '../store/manifest.js';
 import { readIterates } from '../store/weights.js';
 
 export const REPORTS = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails', 'oscillations', 'neurons'] as const;
@@ -122,6 +122,8 @@ function context(run: string, manifest: Manifest, method: Method, range: [number
     run,
     model: manifest.model.name,
     dataset: manifest.dataset.name,
+    // Generated data says so in every report: its numbers say nothing about a real dataset.
+    ...(isSynthetic(manifest) ? { synthetic: 'yes' } : {}),
     train_backend: manifest.backend.name,
     compute_backend: settings.backend,
     method,
