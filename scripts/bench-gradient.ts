@@ -1,17 +1,21 @@
-// One measurement for scripts/bench: the full-dataset loss + gradient of MNIST-FC on one backend.
-// Prints one JSON line: {backend, examples, seconds (median of repeats), examples_per_second}.
+// One measurement for scripts/bench: the full-dataset loss + gradient of one network on one backend.
+//   node dist/scripts/bench-gradient.js BACKEND [EXAMPLES] [REPEATS] [EVAL_BATCH] [MODEL]
+// Prints one JSON line: {backend, model, examples, seconds (median of repeats), examples_per_second}.
+import { fileURLToPath } from 'node:url';
 import { initBackend } from '../src/backend/init.js';
 import type { BackendChoice } from '../src/backend/names.js';
+import type { ModelName } from '../src/config/schema.js';
 import { loadDataset } from '../src/data/dataset.js';
 import { FullDatasetObjective } from '../src/lca/full-dataset.js';
 import { initialParameters } from '../src/models/init.js';
-import { mnistFc } from '../src/models/mnist-fc.js';
-import { fileURLToPath } from 'node:url';
+import { networkNamed } from '../src/models/registry.js';
 
-const [backendArg, examplesArg, repeatsArg, batchArg] = process.argv.slice(2);
+const [backendArg, examplesArg, repeatsArg, batchArg, modelArg] = process.argv.slice(2);
 const examples = Number(examplesArg ?? 55000);
 const repeats = Number(repeatsArg ?? 3);
 const evalBatch = Number(batchArg ?? 11000);
+const model = (modelArg ?? 'mnist-fc') as ModelName;
+const net = networkNamed(model);
 
 let info;
 try {
@@ -28,8 +32,8 @@ for (let n = 0; n < examples; n++) {
   images.set(fixture.images.subarray((n % fixture.count) * 784, (n % fixture.count + 1) * 784), n * 784);
   labels[n] = fixture.labels[n % fixture.count];
 }
-const objective = new FullDatasetObjective(mnistFc, { images, labels, count: examples }, evalBatch);
-const theta = initialParameters(mnistFc.variables, 0);
+const objective = new FullDatasetObjective(net, { images, labels, count: examples }, evalBatch);
+const theta = initialParameters(net.variables, 0);
 objective.lossAndGradient(theta); // warm-up: kernel set-up and heap growth
 const times: number[] = [];
 for (let r = 0; r < repeats; r++) {
@@ -39,5 +43,5 @@ for (let r = 0; r < repeats; r++) {
 }
 times.sort((a, b) => a - b);
 const seconds = times[Math.floor(times.length / 2)];
-console.log(JSON.stringify({ backend: info.name, examples, seconds, examples_per_second: examples / seconds }));
+console.log(JSON.stringify({ backend: info.name, model, examples, seconds, examples_per_second: examples / seconds }));
 objective.dispose();
