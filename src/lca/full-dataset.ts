@@ -2,7 +2,7 @@
 // example, evaluated in fixed evaluation batches that stay on the backend for the life of the objective.
 // With `byClass`, the batches are class-homogeneous, so each class's loss and gradient come from the same passes.
 import type * as tf from '@tensorflow/tfjs';
-import type { ImageSet } from '../data/dataset.js';
+import type { ImageSet } from '../data/types.js';
 import { UsageError } from '../errors.js';
 import { disposeBatch, gatherBatch, sliceBatch } from '../models/batches.js';
 import { accumulateLossAndGradientWith, batchLossSumWith, withParameters, type Batch } from '../models/loss.js';
