@@ -7,7 +7,7 @@ import type { BackendChoice } from '../backend/names.js';
 import { loadDataset } from '../data/dataset.js';
 import { type DatasetName } from '../data/types.js';
 import { ExistsError, InputError, UsageError } from '../errors.js';
-import { FullDatasetObjective } from '../lca/full-dataset.js';
+import { FullDatasetObjective, type SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
 import { formatRanges, rowCount, shardRange, type Shard } from '../lca/schedule.js';
 import { networkNamed } from '../models/registry.js';
@@ -185,9 +185,10 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
   const classes = settings.per_class ? train.classCounts.length : 0;
   if (classes > 0) reporter.info(`per-class LCA for ${classes} classes (${train.classCounts.join(', ')} examples)`, { class_counts: train.classCounts });
   // Objectives in order: train, val?, then class 0 … C−1 of the training loss.
-  const evaluate = (theta: Float32Array): Evaluation => {
+  // `at`: θ lies inside that segment (lets MNIST-FC interpolate its first layer's pre-activations).
+  const evaluate = (theta: Float32Array, at?: SegmentPoint): Evaluation => {
     summary.gradients++;
-    const results = objectives.map((o) => o.lossAndGradient(theta));
+    const results = objectives.map((o) => o.lossAndGradient(theta, at));
     const perClass = results[0].classes;
     return {
       losses: [...results.map((r) => r.loss), ...(perClass?.losses ?? [])],
@@ -226,7 +227,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
             part = { writer: createPartWriter(dir, t, partLast, layout, metadata), gradients, last: partLast };
           }
           const result = integrateSegment(from.theta, iterate.theta, from.evaluation, evaluation,
-            (theta) => evaluate(theta).gradients, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving });
+            (theta, s) => evaluate(theta, { from: from!.theta, to: iterate.theta, s }).gradients, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving });
           const row: Record<string, number> = { iteration: t, splits: result.splits };
           const put = (prefix: (column: string) => string, k: number) => {
             row[prefix('loss')] = from!.evaluation.losses[k];

@@ -16,8 +16,8 @@ export interface Evaluation {
   gradients: Vector[];
 }
 
-/** Full-dataset gradient of each objective at an arbitrary point of the segment. */
-export type GradientOracle = (theta: Float32Array) => Vector[];
+/** Full-dataset gradient of each objective at the point θ = θ_t + s·(θ_{t+1} − θ_t) of the segment. */
+export type GradientOracle = (theta: Float32Array, s: number) => Vector[];
 
 export interface SegmentOptions {
   method: Method;
@@ -65,7 +65,7 @@ export function integrateSegment(
 
   const point = new Float32Array(start.length);
   const objectives = from.gradients.map(() => new SimpsonAccumulator(start.length));
-  const midpoint = oracle(pointOnSegment(start, end, 0.5, point));
+  const midpoint = oracle(pointOnSegment(start, end, 0.5, point), 0.5);
   objectives.forEach((acc, k) => acc.start(from.gradients[k], midpoint[k], to.gradients[k]));
 
   for (;;) {
@@ -75,6 +75,6 @@ export function integrateSegment(
     if (options.method === 'simpson' || worst <= options.tolerance || n >= options.maxSplits) return { ...result, splits: n };
     const points = objectives[0].nextPoints();
     objectives.forEach((acc) => acc.beginRefinement());
-    for (const s of points) oracle(pointOnSegment(start, end, s, point)).forEach((g, k) => objectives[k].addMidpoint(g));
+    for (const s of points) oracle(pointOnSegment(start, end, s, point), s).forEach((g, k) => objectives[k].addMidpoint(g));
   }
 }

@@ -3,7 +3,7 @@
 // The `…With` forms take θ already on the backend, so that a many-batch evaluation uploads θ once
 // per point rather than once per batch.
 import * as tf from '@tensorflow/tfjs';
-import { layoutOf, type Network } from './network.js';
+import { layoutOf, type FirstLayerSplit, type Network } from './network.js';
 
 export interface Batch {
   images: tf.Tensor4D; // [n, H, W, C]
@@ -25,8 +25,27 @@ export function withParameters<T>(net: Network, theta: Float32Array, use: (param
   }
 }
 
+const crossEntropyOfLogits = (logits: tf.Tensor2D, batch: Batch): tf.Scalar =>
+  tf.neg(tf.sum(tf.mul(batch.oneHot, tf.logSoftmax(logits))));
+
 const crossEntropySum = (net: Network, params: readonly tf.Tensor[], batch: Batch): tf.Scalar =>
-  tf.neg(tf.sum(tf.mul(batch.oneHot, tf.logSoftmax(net.logits(params, batch.images)))));
+  crossEntropyOfLogits(net.logits(params, batch.images), batch);
+
+/** Adds `scale` × each variable's gradient into the flat float64 `gradient`, then disposes the tensors; returns the loss. */
+function download(net: Network, value: tf.Scalar, grads: tf.Tensor[], gradient: Float64Array, scale: number): number {
+  const { slots } = layoutOf(net.variables);
+  try {
+    slots.forEach((slot, v) => {
+      const g = grads[v].dataSync();
+      const out = gradient.subarray(slot.offset, slot.offset + slot.size);
+      for (let i = 0; i < g.length; i++) out[i] += scale * g[i];
+    });
+    return value.dataSync()[0];
+  } finally {
+    value.dispose();
+    tf.dispose(grads);
+  }
+}
 
 /** Σ over the batch of the cross-entropy, as a float, with θ on the backend. */
 export function batchLossSumWith(net: Network, params: readonly tf.Tensor[], batch: Batch): number {
@@ -48,19 +67,34 @@ export const batchLossSum = (net: Network, theta: Float32Array, batch: Batch): n
 export function accumulateLossAndGradientWith(
   net: Network, params: tf.Tensor[], batch: Batch, gradient: Float64Array, scale: number,
 ): number {
-  const { slots } = layoutOf(net.variables);
   const { value, grads } = tf.tidy(() => tf.valueAndGrads((...p: tf.Tensor[]) => crossEntropySum(net, p, batch))(params));
-  try {
-    slots.forEach((slot, v) => {
-      const g = grads[v].dataSync();
-      const out = gradient.subarray(slot.offset, slot.offset + slot.size);
-      for (let i = 0; i < g.length; i++) out[i] += scale * g[i];
-    });
-    return value.dataSync()[0];
-  } finally {
-    value.dispose();
-    tf.dispose(grads);
-  }
+  return download(net, value, grads, gradient, scale);
+}
+
+/**
+ * As `accumulateLossAndGradientWith` through a first-layer split, given the first layer's input x
+ * [n, in] and its pre-activations z [n, out], computed or interpolated by the caller: the rest of the
+ * network is differentiated with respect to z and the other variables, and the first layer's
+ * gradients follow as ∂L/∂W = xᵀ·∂L/∂z and ∂L/∂b = Σ_rows ∂L/∂z.
+ */
+export function accumulateSplitLossAndGradient(
+  net: Network, split: FirstLayerSplit, params: tf.Tensor[], x: tf.Tensor2D, z: tf.Tensor2D, batch: Batch, gradient: Float64Array, scale: number,
+): number {
+  const others = params.map((_, v) => v).filter((v) => v !== split.kernel && v !== split.bias);
+  const { value, grads } = tf.tidy(() => {
+    const loss = (zv: tf.Tensor, ...o: tf.Tensor[]) => {
+      const all = params.slice();
+      o.forEach((t, k) => (all[others[k]] = t));
+      return crossEntropyOfLogits(split.rest(all, zv as tf.Tensor2D), batch);
+    };
+    const { value, grads: [dz, ...rest] } = tf.valueAndGrads(loss)([z, ...others.map((v) => params[v])]);
+    const byVariable: tf.Tensor[] = new Array<tf.Tensor>(params.length);
+    others.forEach((v, k) => (byVariable[v] = rest[k]));
+    byVariable[split.kernel] = tf.matMul(x, dz as tf.Tensor2D, true, false);
+    byVariable[split.bias] = tf.sum(dz, 0);
+    return { value, grads: byVariable };
+  });
+  return download(net, value, grads, gradient, scale);
 }
 
 /** As `accumulateLossAndGradientWith`, uploading θ for this one batch. */

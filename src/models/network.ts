@@ -19,6 +19,24 @@ export interface Network {
   usesBatchStatistics: boolean;
   /** logits [N, classes] from params (in `variables` order) and images [N, H, W, C]. */
   logits(params: readonly tf.Tensor[], images: tf.Tensor4D): tf.Tensor2D;
+  /** Present where the first layer is dense on the raw input (see FirstLayerSplit). */
+  firstLayer?: FirstLayerSplit;
+}
+
+/**
+ * The network split after its first layer's pre-activations z = x·W + b, for a first layer that is
+ * dense on the raw input x. Along a segment θ_t → θ_{t+1}, z is then affine in s (z(s) = (1−s)·z_t +
+ * s·z_{t+1}) and ∂L/∂W = xᵀ·∂L/∂z, so a full-dataset objective can skip the first layer's forward GEMM
+ * inside a segment (design-pointers.md point 2). `logits(params, images)` must equal
+ * `rest(params, input(images)·W + b)` up to float rounding.
+ */
+export interface FirstLayerSplit {
+  kernel: number; // index in `variables` of W, [in, out]
+  bias: number; // index of b, [out]
+  /** The first layer's input x [N, in] from images [N, H, W, C]. */
+  input(images: tf.Tensor4D): tf.Tensor2D;
+  /** logits [N, classes] from z [N, out] and params in `variables` order (W and b are not read). */
+  rest(params: readonly tf.Tensor[], z: tf.Tensor2D): tf.Tensor2D;
 }
 
 export interface VariableSlot extends VariableSpec {
