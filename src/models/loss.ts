@@ -72,13 +72,13 @@ export function accumulateLossAndGradientWith(
 }
 
 /**
- * As `accumulateLossAndGradientWith` through a first-layer split, given the first layer's input x
- * [n, in] and its pre-activations z [n, out], computed or interpolated by the caller: the rest of the
+ * As `accumulateLossAndGradientWith` through a first-layer split, given the transpose xᵀ [in, n] of
+ * the first layer's input and its pre-activations z [n, out], computed or interpolated by the caller: the rest of the
  * network is differentiated with respect to z and the other variables, and the first layer's
  * gradients follow as ∂L/∂W = xᵀ·∂L/∂z and ∂L/∂b = Σ_rows ∂L/∂z.
  */
 export function accumulateSplitLossAndGradient(
-  net: Network, split: FirstLayerSplit, params: tf.Tensor[], x: tf.Tensor2D, z: tf.Tensor2D, batch: Batch, gradient: Float64Array, scale: number,
+  net: Network, split: FirstLayerSplit, params: tf.Tensor[], xT: tf.Tensor2D, z: tf.Tensor2D, batch: Batch, gradient: Float64Array, scale: number,
 ): number {
   const others = params.map((_, v) => v).filter((v) => v !== split.kernel && v !== split.bias);
   const { value, grads } = tf.tidy(() => {
@@ -90,7 +90,7 @@ export function accumulateSplitLossAndGradient(
     const { value, grads: [dz, ...rest] } = tf.valueAndGrads(loss)([z, ...others.map((v) => params[v])]);
     const byVariable: tf.Tensor[] = new Array<tf.Tensor>(params.length);
     others.forEach((v, k) => (byVariable[v] = rest[k]));
-    byVariable[split.kernel] = tf.matMul(x, dz as tf.Tensor2D, true, false);
+    byVariable[split.kernel] = tf.matMul(xT, dz as tf.Tensor2D);
     byVariable[split.bias] = tf.sum(dz, 0);
     return { value, grads: byVariable };
   });
