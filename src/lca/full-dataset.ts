@@ -34,10 +34,10 @@ export interface SegmentPoint {
 /**
  * Device memory allowed for the first layer's pre-activations over the whole set: those at both
  * endpoints of a segment and one interpolated set (MNIST-FC on 55,000 examples: 3 × 22 MB). LeNet's
- * first layer is a conv whose outputs would take 3 × 3.4 GB, so it has no split.
+ * first layer is a conv whose outputs would take 3 × 3.4 GB, so it has no split. (xᵀ, one more copy
+ * of the images, is not counted: it is no larger than the images already on the backend.)
  */
 export const FIRST_LAYER_BYTES = 512 * 2 ** 20;
-// (xᵀ, one more copy of the images, is not counted: the images themselves are on the backend already.)
 
 const sameValues = (a: Float32Array, b: Float32Array): boolean => {
   if (a.length !== b.length) return false;
