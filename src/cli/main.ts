@@ -23,6 +23,10 @@ function program(): Command {
   return root;
 }
 
+// A full wasm heap surfaces as a bare WebAssembly trap or emscripten's abort, never as a tfjs error.
+const outOfWasmMemory = (err: unknown): boolean =>
+  err instanceof WebAssembly.RuntimeError || /memory access out of bounds|^Aborted\(|Cannot enlarge memory|out of memory/i.test((err as Error)?.message ?? '');
+
 /** Runs the CLI and returns the exit code; only the caller exits. */
 export async function main(argv: string[]): Promise<number> {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -39,6 +43,11 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof InputError || err instanceof ExistsError || err instanceof LcaError) {
       process.stderr.write(`lca: ${err.message}\n`);
+      return 1;
+    }
+    if (outOfWasmMemory(err)) {
+      process.stderr.write('lca: the wasm backend ran out of memory (its heap is capped at 4 GB); use a smaller --eval-batch-size ' +
+        '(exact for networks without batch norm) or --batch-size, or a native backend\n');
       return 1;
     }
     process.stderr.write(`lca: internal error, please report it with this trace:\n${(err as Error)?.stack ?? String(err)}\n`);
