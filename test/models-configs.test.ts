@@ -27,7 +27,11 @@ for (const file of files) {
     assert.ok((DATASET_NAMES as readonly string[]).includes(config.dataset), config.dataset);
     const shape = DATASET_IMAGE_SHAPES[config.dataset as DatasetName];
     assert.deepEqual(networkNamed(config.model).inputShape, shape);
-    assert.equal(config.eval_batch_size, shape[0] === 32 ? 2500 : 11000);
+    // The original's evaluation batches (spec §11.2), except where batch norm is absent and wasm's
+    // 4 GB heap cannot hold them: then a smaller batch gives the same loss.
+    const evalBatch = shape[0] === 32 ? 2500 : networkNamed(config.model).name === 'mnist-lenet' ? 1000 : 11000;
+    assert.equal(config.eval_batch_size, evalBatch);
+    if (config.eval_batch_size !== (shape[0] === 32 ? 2500 : 11000)) assert.equal(networkNamed(config.model).usesBatchStatistics, false);
     assert.equal(config.batch_size, 250);
     planLayers(config, layoutOf(networkNamed(config.model).variables).slots); // its freeze and group globs name real variables
   });
