@@ -2,11 +2,8 @@
 // rows = iterates θ_first … θ_last with ∇L(θ_t) per variable (float32). Same part and temporary
 // mechanism as the LCA parts (store/lca-parts.ts), so a gradient part that exists is complete.
 import path from 'node:path';
-import { InputError } from '../errors.js';
-import { formatRanges } from '../lca/schedule.js';
 import type { RowBatch, RowLayout } from './arrow-rows.js';
-import { openRowFile } from './arrow-rows.js';
-import { lcaDir, listParts, missingRanges } from './lca-parts.js';
+import { lcaDir, listParts, readPartBatches } from './lca-parts.js';
 import type { ManifestVariable } from './manifest.js';
 
 export const gradientsDir = (run: string, method: string): string => path.join(lcaDir(run, method), 'gradients');
@@ -20,20 +17,6 @@ export const gradientsLayout = (variables: readonly ManifestVariable[]): RowLayo
 /** Whether any gradients were saved for this method. */
 export const hasGradients = (run: string, method: string): boolean => listParts(gradientsDir(run, method)).length > 0;
 
-/** Batches holding the gradients at θ_first … θ_last; a gap is an InputError naming the missing iterates. */
-export async function* readGradientBatches(dir: string, first: number, last: number): AsyncGenerator<RowBatch> {
-  const parts = listParts(dir);
-  const missing = missingRanges(parts, first, last);
-  if (missing.length > 0) {
-    throw new InputError(`${dir}: gradients missing for iterates ${formatRanges(missing)}; run \`lca compute --save-gradients\` for them`);
-  }
-  for (const part of parts) {
-    if (part.last < first || part.first > last) continue;
-    const reader = await openRowFile(part.file);
-    try {
-      for await (const batch of reader.batches()) yield batch;
-    } finally {
-      await reader.close();
-    }
-  }
-}
+/** Batches holding the gradients at θ_first … θ_last; a gap names the missing iterates. */
+export const readGradientBatches = (dir: string, first: number, last: number): AsyncGenerator<RowBatch> =>
+  readPartBatches(dir, first, last, (ranges) => `gradients missing for iterates ${ranges}; run \`lca compute --save-gradients\` for them`);

@@ -106,15 +106,13 @@ export async function firstPartMetadata(dir: string): Promise<Map<string, string
 }
 
 /**
- * Every batch of rows t = first … last across the parts, in order. A range that the parts do not
- * cover is an InputError that names the missing iterations.
+ * Every batch of the rows first … last across a folder's parts, in order. A range that the parts do
+ * not cover is an InputError: `missing` words it from the uncovered ranges.
  */
-export async function* readLcaBatches(dir: string, first: number, last: number): AsyncGenerator<RowBatch> {
+export async function* readPartBatches(dir: string, first: number, last: number, missing: (ranges: string) => string): AsyncGenerator<RowBatch> {
   const parts = listParts(dir);
-  const missing = missingRanges(parts, first, last);
-  if (missing.length > 0) {
-    throw new InputError(`${dir}: LCA missing for iterations ${formatRanges(missing)}; run \`lca compute\` for them`);
-  }
+  const gaps = missingRanges(parts, first, last);
+  if (gaps.length > 0) throw new InputError(`${dir}: ${missing(formatRanges(gaps))}`);
   for (const part of parts) {
     if (part.last < first || part.first > last) continue;
     const reader = await openRowFile(part.file);
@@ -125,3 +123,7 @@ export async function* readLcaBatches(dir: string, first: number, last: number):
     }
   }
 }
+
+/** The LCA rows t = first … last; a gap names the missing iterations. */
+export const readLcaBatches = (dir: string, first: number, last: number): AsyncGenerator<RowBatch> =>
+  readPartBatches(dir, first, last, (ranges) => `LCA missing for iterations ${ranges}; run \`lca compute\` for them`);
