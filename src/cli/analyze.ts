@@ -1,27 +1,19 @@
 // `lca analyze`: flags → runAnalysis (one run) or runAcrossRuns (several --run, or --vs) → stdout.
 import { Command, Option } from 'commander';
-import type { Method } from '../lca/integrate.js';
 import { FORMATS, render, type Format } from '../report/format.js';
-import { MERGES, type Merge } from '../analyze/groups.js';
-import { REPORTS, type ReportName } from '../jobs/analyze.js';
+import { MERGES } from '../analyze/groups.js';
+import { REPORTS, type AnalyzeOptions } from '../jobs/analyze.js';
 import { logLevelOption, methodOption, writeOut } from './common.js';
 import { collect, parseInteger, parseIterationRange, parsePositiveInteger } from './parse.js';
 
-interface AnalyzeFlags {
+/** The job's options as commander hands them over: repeatable runs, an open-ended range, the output. */
+type AnalyzeFlags = Omit<AnalyzeOptions, 'run' | 'iterations'> & {
   run: string[];
   vs?: string[];
-  report: ReportName;
+  iterations?: [number, number | undefined];
   format?: Format;
   table?: string;
-  method?: Method;
-  iterations?: [number, number | undefined];
-  layers?: string;
-  merge?: Merge;
-  top?: number;
-  draws?: number;
-  seed?: number;
-  sample?: number;
-}
+};
 
 const REPORT_HELP = 'helped: % of parameters helping; layers: LCA per layer; error: grounding errors; ' +
   'sync: synchronized moments of learning; concentration: Gini of help and hurt; tails: heavy tails and Weibull fits; ' +
