@@ -6,8 +6,18 @@ import type { TailsResult } from '../analyze/tails.js';
 import type { Cell, Report } from './format.js';
 
 type Context = Record<string, Cell>;
+type SyncOptions = { top: number; draws: number; seed: number };
 
-export function syncReport(r: SyncResult, layers: string[], iterations: number[], options: { top: number; draws: number; seed: number }, context: Context): Report {
+/** The shifted-baseline comparison both sync reports end their summary with. */
+const baselineSummary = (r: { baselineMean: number; baselineStd: number; pValue: number }, options: SyncOptions) => ({
+  baseline_mean: r.baselineMean,
+  baseline_std: r.baselineStd,
+  draws: options.draws,
+  seed: options.seed,
+  p_value: r.pValue,
+});
+
+export function syncReport(r: SyncResult, layers: string[], iterations: number[], options: SyncOptions, context: Context): Report {
   const peaksAt = new Map<number, number>();
   r.peaks.forEach((p) => peaksAt.set(p.index, (peaksAt.get(p.index) ?? 0) + 1));
   return {
@@ -17,11 +27,7 @@ export function syncReport(r: SyncResult, layers: string[], iterations: number[]
       layers: layers.length,
       top: options.top,
       synchronized: r.synchronized.length,
-      baseline_mean: r.baselineMean,
-      baseline_std: r.baselineStd,
-      draws: options.draws,
-      seed: options.seed,
-      p_value: r.pValue,
+      ...baselineSummary(r, options),
     },
     tables: [
       { name: 'synchronized', columns: ['iteration'], rows: r.synchronized.map((t) => [iterations[t]]) },
@@ -38,7 +44,7 @@ export function syncReport(r: SyncResult, layers: string[], iterations: number[]
  * Per-class synchronization (Fig. 6): a series is class × layer (`class_3/fc_1` in `layer`), and an
  * iteration is synchronized for a class when all of that class's layers peak there.
  */
-export function classSyncReport(r: GroupedSyncResult, layers: string[], iterations: number[], options: { top: number; draws: number; seed: number }, context: Context): Report {
+export function classSyncReport(r: GroupedSyncResult, layers: string[], iterations: number[], options: SyncOptions, context: Context): Report {
   const synchronized = r.groups.flatMap((g, c) => g.synchronized.map((t) => [c, iterations[t]]));
   return {
     report: 'sync',
@@ -50,11 +56,7 @@ export function classSyncReport(r: GroupedSyncResult, layers: string[], iteratio
       top: options.top,
       synchronized: synchronized.length,
       classes_synchronized: r.groups.filter((g) => g.synchronized.length > 0).length,
-      baseline_mean: r.baselineMean,
-      baseline_std: r.baselineStd,
-      draws: options.draws,
-      seed: options.seed,
-      p_value: r.pValue,
+      ...baselineSummary(r, options),
     },
     tables: [
       { name: 'synchronized', columns: ['class', 'iteration'], rows: synchronized },
