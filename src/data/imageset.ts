@@ -41,17 +41,24 @@ export function readImageSet(imagesPath: string, labelsPath: string, shape: read
   return { images: images.data, labels: labels.data, count };
 }
 
+/** Images (`pixels` values each) and labels at `indices`, in that order, copied into fresh arrays. */
+export function gatherExamples<Images extends Uint8Array | Float32Array>(
+  images: Images, labels: Uint8Array, pixels: number, indices: ArrayLike<number>,
+): { images: Images; labels: Uint8Array } {
+  const out = new (images.constructor as new (length: number) => Images)(indices.length * pixels);
+  const outLabels = new Uint8Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    out.set(images.subarray(i * pixels, (i + 1) * pixels), k * pixels);
+    outLabels[k] = labels[i];
+  }
+  return { images: out, labels: outLabels };
+}
+
 /** The rows at `indices`, in that order. */
 export function takeRows(set: RawImageSet, indices: Int32Array): RawImageSet {
   const pixels = set.count === 0 ? 0 : set.images.length / set.count;
-  const images = new Uint8Array(indices.length * pixels);
-  const labels = new Uint8Array(indices.length);
-  for (let k = 0; k < indices.length; k++) {
-    const i = indices[k];
-    images.set(set.images.subarray(i * pixels, (i + 1) * pixels), k * pixels);
-    labels[k] = set.labels[i];
-  }
-  return { images, labels, count: indices.length };
+  return { ...gatherExamples(set.images, set.labels, pixels, indices), count: indices.length };
 }
 
 /** Pixels / 255 as float32: what the original gets from `train_x / np.max(train_x)` when the max is 255. */

@@ -1,6 +1,7 @@
 // Moving examples onto the backend: a contiguous slice or a gathered minibatch of an ImageSet as
 // image and one-hot label tensors.
 import * as tf from '@tensorflow/tfjs';
+import { gatherExamples } from '../data/imageset.js';
 import type { ImageSet } from '../data/types.js';
 import type { Network } from './network.js';
 import type { Batch } from './loss.js';
@@ -23,14 +24,7 @@ export function sliceBatch(net: Network, set: ImageSet, start: number, count: nu
 
 /** The examples at `indices` (a shuffled minibatch). */
 export function gatherBatch(net: Network, set: ImageSet, indices: ArrayLike<number>): Batch {
-  const pixels = pixelsPerImage(net);
-  const images = new Float32Array(indices.length * pixels);
-  const labels = new Uint8Array(indices.length);
-  for (let k = 0; k < indices.length; k++) {
-    const i = indices[k];
-    images.set(set.images.subarray(i * pixels, (i + 1) * pixels), k * pixels);
-    labels[k] = set.labels[i];
-  }
+  const { images, labels } = gatherExamples(set.images, set.labels, pixelsPerImage(net), indices);
   return toBatch(net, images, labels, indices.length);
 }
 
