@@ -2,8 +2,7 @@
 //   node dist/scripts/bench-gradient.js BACKEND [EXAMPLES] [REPEATS] [EVAL_BATCH] [MODEL]
 // Prints one JSON line: {backend, model, examples, seconds (median of repeats), examples_per_second}.
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src/backend/init.js';
-import type { BackendChoice } from '../src/backend/names.js';
+import { initBackend, type TfjsChoice } from '../src/backend/init.js';
 import type { ModelName } from '../src/config/schema.js';
 import { loadDataset } from '../src/data/dataset.js';
 import { FullDatasetObjective } from '../src/lca/full-dataset.js';
@@ -19,7 +18,7 @@ const net = networkNamed(model);
 
 let info;
 try {
-  info = await initBackend(backendArg as BackendChoice);
+  info = await initBackend(backendArg as TfjsChoice);
 } catch (err) {
   console.error((err as Error).message); // one line: why this backend cannot run here
   process.exit(1);

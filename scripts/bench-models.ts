@@ -5,8 +5,7 @@
 // On wasm (a 4 GB heap) CIFAR-AllCNN at batch 250 peaks near 4.2 GB RSS: larger batches are unlikely to fit.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { initBackend } from '../src/backend/init.js';
-import type { BackendChoice } from '../src/backend/names.js';
+import { initBackend, type TfjsChoice } from '../src/backend/init.js';
 import { MODEL_NAMES, type ModelName } from '../src/config/schema.js';
 import type { ImageSet } from '../src/data/types.js';
 import { loadDataset } from '../src/data/dataset.js';
@@ -47,7 +46,7 @@ function dataFor(model: ModelName, count: number): ImageSet {
 }
 
 async function measure(model: ModelName): Promise<Result> {
-  await initBackend(backend as BackendChoice);
+  await initBackend(backend as TfjsChoice);
   const net = networkNamed(model);
   const set = dataFor(model, Math.max(examples, BATCH * STEPS));
   const theta = initialParameters(net.variables, 0);

@@ -8,12 +8,13 @@ import { LcaError } from '../src/errors.js';
 import { initBackend } from '../src/backend/init.js';
 import { probeBackends } from '../src/backend/probe.js';
 import { selectBackends } from '../src/backend/select.js';
+import { TFJS_AUTO_ORDER } from '../src/backend/names.js';
 
 const probes = probeBackends(tf.version_core);
 
-test('auto loads the first available backend and reports what tf is running', async () => {
+test('auto loads the first available TF.js backend and reports what tf is running', async () => {
   const info = await initBackend('auto');
-  assert.equal(info.name, selectBackends('auto', probes)[0]);
+  assert.equal(info.name, selectBackends('auto', probes, TFJS_AUTO_ORDER)[0]);
   assert.equal(tf.getBackend(), info.name.startsWith('tensorflow') ? 'tensorflow' : info.name);
   assert.equal(tf.env().getBool('PROD'), true);
   assert.ok(info.version.length > 0);

@@ -6,13 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { LcaError } from '../src/errors.js';
-import { AUTO_ORDER, BACKEND_CHOICES, isBackendChoice } from '../src/backend/names.js';
+import { AUTO_ORDER, BACKEND_CHOICES, isBackendChoice, TFJS_AUTO_ORDER } from '../src/backend/names.js';
 import { findBinding, findPackageRoot, probeNative, probeWasm } from '../src/backend/probe.js';
 import { selectBackends, type ProbeResults } from '../src/backend/select.js';
 
 const up = { available: true };
 const down = (reason: string) => ({ available: false, reason });
 const probes = (over: Partial<ProbeResults> = {}): ProbeResults => ({
+  'onnxruntime-cuda': down('cuda provider missing'),
+  onnxruntime: up,
   'tensorflow-gpu': down('gpu missing'),
   tensorflow: down('node missing'),
   wasm: up,
@@ -20,19 +22,21 @@ const probes = (over: Partial<ProbeResults> = {}): ProbeResults => ({
   ...over,
 });
 
-test('the choices are auto plus the four backends, auto trying the fastest first', () => {
-  assert.deepEqual([...BACKEND_CHOICES], ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
-  assert.deepEqual([...AUTO_ORDER], ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+test('the choices are auto plus the six backends, auto trying GPUs, then native CPU code, then wasm and cpu', () => {
+  assert.deepEqual([...BACKEND_CHOICES], ['auto', 'onnxruntime-cuda', 'tensorflow-gpu', 'onnxruntime', 'tensorflow', 'wasm', 'cpu']);
+  assert.deepEqual([...AUTO_ORDER], ['onnxruntime-cuda', 'tensorflow-gpu', 'onnxruntime', 'tensorflow', 'wasm', 'cpu']);
+  assert.deepEqual([...TFJS_AUTO_ORDER], ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
   assert.ok(isBackendChoice('wasm'));
   assert.ok(!isBackendChoice('webgl'));
 });
 
 const autoCases: [string, Partial<ProbeResults>, string[]][] = [
-  ['nothing native installed', {}, ['wasm', 'cpu']],
-  ['both native packages', { 'tensorflow-gpu': up, tensorflow: up }, ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']],
-  ['only tfjs-node', { tensorflow: up }, ['tensorflow', 'wasm', 'cpu']],
-  ['only tfjs-node-gpu, no wasm', { 'tensorflow-gpu': up, wasm: down('x') }, ['tensorflow-gpu', 'cpu']],
-  ['cpu alone', { wasm: down('x') }, ['cpu']],
+  ['ORT without its CUDA provider, nothing native of TF.js', {}, ['onnxruntime', 'wasm', 'cpu']],
+  ['everything', { 'onnxruntime-cuda': up, 'tensorflow-gpu': up, tensorflow: up }, ['onnxruntime-cuda', 'tensorflow-gpu', 'onnxruntime', 'tensorflow', 'wasm', 'cpu']],
+  ['ORT CUDA and tfjs-node', { 'onnxruntime-cuda': up, tensorflow: up }, ['onnxruntime-cuda', 'onnxruntime', 'tensorflow', 'wasm', 'cpu']],
+  ['only tfjs-node-gpu among the GPU backends', { 'tensorflow-gpu': up }, ['tensorflow-gpu', 'onnxruntime', 'wasm', 'cpu']],
+  ['no ORT, only tfjs-node-gpu, no wasm', { onnxruntime: down('x'), 'tensorflow-gpu': up, wasm: down('x') }, ['tensorflow-gpu', 'cpu']],
+  ['cpu alone', { onnxruntime: down('x'), wasm: down('x') }, ['cpu']],
 ];
 for (const [name, over, expected] of autoCases) {
   test(`auto with ${name} tries ${expected.join(' → ')}`, () => {
@@ -58,8 +62,8 @@ test('an explicit unavailable choice is an LcaError carrying the probe reason', 
 });
 
 test('auto with nothing available lists every reason', () => {
-  const none = probes({ wasm: down('no wasm'), cpu: down('no cpu') });
-  assert.throws(() => selectBackends('auto', none), /no TF.js backend is available: gpu missing; node missing; no wasm; no cpu/);
+  const none = probes({ onnxruntime: down('no ort'), wasm: down('no wasm'), cpu: down('no cpu') });
+  assert.throws(() => selectBackends('auto', none), /no backend is available: cuda provider missing; gpu missing; no ort; node missing; no wasm; no cpu/);
 });
 
 /** A throwaway project dir holding node_modules/<pkg> with the given files. */

@@ -60,7 +60,7 @@ test('compute, then analyze in every format', () => {
   const helped = JSON.parse(lca(['analyze', '--run', run, '--report', 'helped', '--format', 'json']).stdout);
   assert.ok(helped.percent_helped > 40 && helped.percent_helped < 100, `percent_helped ${helped.percent_helped}`);
   assert.equal(helped.tables.iterations.length, 6);
-  assert.equal(helped.compute_backend, 'wasm');
+  assert.equal(helped.compute_backend, 'tfjs wasm 4.22.0');
 
   const layers = lca(['analyze', '--run', run, '--report', 'layers', '--format', 'tsv']);
   assert.equal(layers.code, 0);

@@ -17,7 +17,7 @@ test('status of a fresh run: trained, nothing computed', () => {
   assert.equal(result.code, 0, result.stderr);
   const status = JSON.parse(result.stdout);
   assert.equal(status.iterations, 6);
-  assert.equal(status.train_backend, 'wasm');
+  assert.equal(status.train_backend, 'tfjs wasm 4.22.0');
   assert.equal(status.dataset, 'fashion-mnist-fixture');
   assert.deepEqual(status.tables.methods.map((m: { method: string; missing_ranges: string }) => [m.method, m.missing_ranges]),
     [['first-order', '0-5'], ['simpson', '0-5'], ['adaptive', '0-5']]);
@@ -38,7 +38,7 @@ test('status of a partly computed run names ranges, parts, gaps, errors and left
   assert.equal(adaptive.computed_ranges, '0-1, 4-5');
   assert.equal(adaptive.missing_ranges, '2-3');
   assert.equal(adaptive.temporary_files, 1);
-  assert.equal(adaptive.compute_backend, 'wasm');
+  assert.equal(adaptive.compute_backend, 'tfjs wasm 4.22.0');
   assert.ok(adaptive.max_abs_error > 0 && adaptive.max_abs_error <= 1e-3, `max |error| ${adaptive.max_abs_error}`);
   assert.ok(adaptive.cumulative_relative_error >= 0 && adaptive.cumulative_relative_error < 0.01);
   assert.deepEqual(status.tables.parts.map((p: { file: string; rows: number }) => [p.file, p.rows]),

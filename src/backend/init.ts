@@ -7,13 +7,13 @@ import * as tf from '@tensorflow/tfjs';
 import { LcaError } from '../errors.js';
 import { replaceBatchNormGradient } from './kernels/batch_norm_grad.js';
 import { replaceKernels } from './kernels/index.js';
-import { BACKEND_PACKAGES, ENGINE_NAMES, type BackendChoice, type BackendName } from './names.js';
+import { BACKEND_PACKAGES, ENGINE_NAMES, TFJS_AUTO_ORDER, type TfjsBackendName } from './names.js';
 import { probeBackends } from './probe.js';
 import { selectBackends, type ProbeResult } from './select.js';
 
 export interface BackendInfo {
   /** The backend that actually loaded (never one that failed). */
-  name: BackendName;
+  name: TfjsBackendName;
   /** The npm package that provides it. */
   package: string;
   version: string;
@@ -25,16 +25,19 @@ export interface BackendInfo {
 
 const require = createRequire(import.meta.url);
 
-let last: { choice: BackendChoice; info: Promise<BackendInfo> } | undefined;
+/** A TF.js backend, or `auto`: the first of TFJS_AUTO_ORDER that loads. */
+export type TfjsChoice = TfjsBackendName | 'auto';
+
+let last: { choice: TfjsChoice; info: Promise<BackendInfo> } | undefined;
 /** Which native package this process has required: both register the same 'tensorflow' backend. */
-let nativeLoaded: BackendName | undefined;
+let nativeLoaded: TfjsBackendName | undefined;
 
 /**
- * Sets up `choice` (or, for `auto`, the first backend in tensorflow-gpu → tensorflow → wasm →
+ * Sets up the TF.js backend `choice` (or, for `auto`, the first of tensorflow-gpu → tensorflow → wasm →
  * cpu that loads). Calling it again with the same choice returns the same result without
  * loading anything; a different choice switches the process-global backend.
  */
-export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
+export async function initBackend(choice: TfjsChoice): Promise<BackendInfo> {
   if (last?.choice === choice) {
     const info = await last.info.catch(() => undefined);
     // Something may have called tf.setBackend since: then this is a fresh switch, not a repeat.
@@ -49,12 +52,12 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
   return info;
 }
 
-async function initUncached(choice: BackendChoice): Promise<BackendInfo> {
+async function initUncached(choice: TfjsChoice): Promise<BackendInfo> {
   // PROD only silences tfjs's console warnings (e.g. the cpu backend's "install our node backend"
   // banner); the costly checks belong to the DEBUG flag, which is off by default.
   tf.enableProdMode();
   const probes = probeBackends(tf.version_core);
-  const order = selectBackends(choice, probes);
+  const order = selectBackends(choice, probes, TFJS_AUTO_ORDER);
   const failures: string[] = [];
   for (const name of order) {
     try {
@@ -67,7 +70,7 @@ async function initUncached(choice: BackendChoice): Promise<BackendInfo> {
   throw new LcaError(`no TF.js backend could be loaded: ${failures.join('; ')}`);
 }
 
-async function loadBackend(name: BackendName, probe: ProbeResult): Promise<BackendInfo> {
+async function loadBackend(name: TfjsBackendName, probe: ProbeResult): Promise<BackendInfo> {
   const pkg = BACKEND_PACKAGES[name];
   const engineName = ENGINE_NAMES[name];
   let version = probe.version ?? tf.version_core;
@@ -89,7 +92,7 @@ async function loadBackend(name: BackendName, probe: ProbeResult): Promise<Backe
   return info;
 }
 
-function requireNative(name: BackendName, pkg: string): void {
+function requireNative(name: TfjsBackendName, pkg: string): void {
   if (nativeLoaded != null && nativeLoaded !== name) {
     throw new LcaError(
       `${pkg} cannot be loaded: ${BACKEND_PACKAGES[nativeLoaded]} already registered the 'tensorflow' backend in this process`,
@@ -113,6 +116,6 @@ function usingGpuDevice(): boolean {
 }
 
 /** Error messages become one line: the CLI prints them as such (native load errors span many). */
-function firstLine(err: unknown): string {
+export function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 }

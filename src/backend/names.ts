@@ -1,22 +1,39 @@
-// The backends lca can run on, as one `as const` list that feeds the type, the CLI choices and the help text.
+// The backends lca can run on, as one `as const` list that feeds the type, the CLI choices and the help
+// text: two engines (ONNX Runtime with its CUDA or CPU provider, and TF.js on its four backends).
 
-export const BACKEND_CHOICES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKEND_CHOICES = ['auto', 'onnxruntime-cuda', 'tensorflow-gpu', 'onnxruntime', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
-/** What `auto` tries, fastest first (tfjs-probe.md, Recommendations 1 and 3). */
-export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const ORT_BACKENDS = ['onnxruntime-cuda', 'onnxruntime'] as const;
+export type OrtBackendName = (typeof ORT_BACKENDS)[number];
+export type TfjsBackendName = Exclude<BackendName, OrtBackendName>;
+export type Engine = 'onnxruntime' | 'tfjs';
+
+/** What `auto` tries, fastest first: GPUs, then native CPU code (ort-probe.md, tfjs-probe.md §4–5), then wasm and pure JS. */
+export const AUTO_ORDER: readonly BackendName[] = ['onnxruntime-cuda', 'tensorflow-gpu', 'onnxruntime', 'tensorflow', 'wasm', 'cpu'];
+
+export const isOrtBackend = (name: BackendName): name is OrtBackendName => (ORT_BACKENDS as readonly string[]).includes(name);
+export const engineOf = (name: BackendName): Engine => (isOrtBackend(name) ? 'onnxruntime' : 'tfjs');
+
+/** The TF.js part of AUTO_ORDER, what `initBackend('auto')` tries. */
+export const TFJS_AUTO_ORDER: readonly TfjsBackendName[] = AUTO_ORDER.filter((name): name is TfjsBackendName => !isOrtBackend(name));
+
+/** ONNX Runtime's execution provider behind each ORT backend. */
+export const ORT_PROVIDERS: Readonly<Record<OrtBackendName, 'cuda' | 'cpu'>> = { 'onnxruntime-cuda': 'cuda', onnxruntime: 'cpu' };
 
 /** The npm package that provides each backend (cpu is built into @tensorflow/tfjs). */
 export const BACKEND_PACKAGES: Readonly<Record<BackendName, string>> = {
+  'onnxruntime-cuda': 'onnxruntime-node',
   'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  onnxruntime: 'onnxruntime-node',
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs',
 };
 
-/** The name each backend registers in the tfjs engine: both native packages register 'tensorflow'. */
-export const ENGINE_NAMES: Readonly<Record<BackendName, string>> = {
+/** The name each TF.js backend registers in the tfjs engine: both native packages register 'tensorflow'. */
+export const ENGINE_NAMES: Readonly<Record<TfjsBackendName, string>> = {
   'tensorflow-gpu': 'tensorflow',
   tensorflow: 'tensorflow',
   wasm: 'wasm',
@@ -26,3 +43,27 @@ export const ENGINE_NAMES: Readonly<Record<BackendName, string>> = {
 export function isBackendChoice(value: string): value is BackendChoice {
   return (BACKEND_CHOICES as readonly string[]).includes(value);
 }
+
+/** The backend that ran, as recorded in the manifest (`backend`) and in every part (`lca.backend`). */
+export interface RunningBackend {
+  engine: Engine;
+  name: BackendName;
+  package: string;
+  version: string;
+  /** ONNX Runtime: the execution provider and its intra-op threads. */
+  provider?: 'cuda' | 'cpu';
+  threads?: number;
+}
+
+/** One phrase naming engine, backend, provider and threads ("onnxruntime 1.30.0 (cpu, 2 threads)"); older records carry only a name. */
+export function describeBackend(backend: { name?: string; engine?: string; version?: string; provider?: string; threads?: number }): string {
+  if (backend.name == null) return 'unknown';
+  if (backend.engine === 'onnxruntime') {
+    const threads = backend.provider === 'cpu' && backend.threads != null ? `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : '';
+    return `onnxruntime ${backend.version ?? 'unknown'} (${backend.provider ?? 'cpu'}${threads})`;
+  }
+  return backend.engine === 'tfjs' ? `tfjs ${backend.name} ${backend.version ?? 'unknown'}` : backend.name;
+}
+
+/** describeBackend of a stored JSON record (a part's `lca.backend`); absent: 'unknown'. */
+export const describeStoredBackend = (json: string | undefined): string => describeBackend(JSON.parse(json ?? '{}') as Parameters<typeof describeBackend>[0]);

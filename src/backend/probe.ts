@@ -1,10 +1,12 @@
-// Finds out, without loading anything, whether each backend's package is installed and usable.
+// Finds out, without loading anything, whether each backend's package is installed and usable
+// (ONNX Runtime's own checks are in probe-ort.ts).
 
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 import { BACKEND_PACKAGES, type BackendName } from './names.js';
+import { probeOrt, probeOrtCuda } from './probe-ort.js';
 import type { ProbeResult, ProbeResults } from './select.js';
 
 /** Why each native package may be missing: both install scripts download libtensorflow 2.9.1. */
@@ -29,7 +31,7 @@ export function findPackageRoot(pkg: string, from: string = import.meta.url): st
   return undefined;
 }
 
-function readManifest(path: string): { name?: string; version?: string } {
+export function readManifest(path: string): { name?: string; version?: string } {
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
   } catch {
@@ -100,6 +102,8 @@ export function probeWasm(from: string = import.meta.url): ProbeResult {
 /** Probes every backend. cpu is part of @tensorflow/tfjs and always available. */
 export function probeBackends(coreVersion: string): ProbeResults {
   const results: Record<BackendName, ProbeResult> = {
+    'onnxruntime-cuda': probeOrtCuda(),
+    onnxruntime: probeOrt(),
     'tensorflow-gpu': probeNative(BACKEND_PACKAGES['tensorflow-gpu'], coreVersion),
     tensorflow: probeNative(BACKEND_PACKAGES.tensorflow, coreVersion),
     wasm: probeWasm(),

@@ -1,7 +1,8 @@
 // Options every command shares, and the one place stdout is written.
 import { Command, Option } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { BACKEND_CHOICES } from '../backend/names.js';
+import { AUTO_ORDER, BACKEND_CHOICES } from '../backend/names.js';
+import { parsePositiveInteger } from './parse.js';
 import { METHODS } from '../lca/integrate.js';
 import { createLogger, LOG_LEVELS, reporterFor, type LogLevel } from './console.js';
 import type { Reporter } from '../jobs/reporter.js';
@@ -13,7 +14,10 @@ export const logLevelOption = () =>
   new Option('--log-level <level>', 'log detail on stderr').choices(LOG_LEVELS).default('info');
 
 export const backendOption = () =>
-  new Option('--backend <name>', 'TF.js backend; auto tries tensorflow-gpu, tensorflow, wasm, cpu in that order').choices(BACKEND_CHOICES);
+  new Option('--backend <name>', `engine and backend; auto tries ${AUTO_ORDER.join(', ')} in that order`).choices(BACKEND_CHOICES);
+
+export const threadsOption = () =>
+  new Option('--threads <n>', 'ONNX Runtime intra-op threads (default: one per core)').argParser(parsePositiveInteger);
 
 export const methodOption = () =>
   new Option('--method <method>', 'path integration: first-order uses ∇L(θ_t); simpson (1,4,1)/6; adaptive doubles Simpson while |error| > tolerance')

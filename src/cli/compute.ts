@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { DEFAULT_MAX_SPLITS, DEFAULT_TOLERANCE, type Method } from '../lca/integrate.js';
 import type { BackendChoice } from '../backend/names.js';
-import { backendOption, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom } from './common.js';
+import { backendOption, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption } from './common.js';
 import { parseShard, shardFromEnv, type Shard } from '../lca/schedule.js';
 import { parseIterationRange, parseInteger, parseNumber, parsePositiveInteger } from './parse.js';
 import type { LogLevel } from './console.js';
@@ -25,6 +25,7 @@ interface ComputeFlags {
   partSize: number;
   shard?: Shard;
   workers?: number;
+  threads?: number;
   backend: BackendChoice;
   dataDir?: string;
   force?: boolean;
@@ -48,7 +49,8 @@ export const computeCommand = () =>
     .option('--allow-eval-batch-change', 'batch-norm runs: accept an --eval-batch-size other than the run\'s (it changes the loss)')
     .option('--part-size <n>', 'iterations per part file (a killed compute loses at most one part)', parsePositiveInteger, 50)
     .option('--shard <k/n>', 'compute shard k of n (0-based: 0/4 … 3/4), a contiguous 1/n of the rows (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX + LCA_SHARD_COUNT)', (v: string) => parseShard(v))
-    .option('--workers <n>', 'split the rows among n processes on this machine', parsePositiveInteger)
+    .option('--workers <n>', 'split the rows among n processes on this machine (for the single-threaded wasm and cpu backends)', parsePositiveInteger)
+    .addOption(threadsOption())
     .addOption(backendOption().default('auto'))
     .option('--data-dir <dir>', 'folder with the dataset files, if not where training found them')
     .option('--force', 'discard results already computed with this method and recompute')
@@ -62,7 +64,7 @@ export const computeCommand = () =>
         subset: flags.subset, subsetSeed: flags.subsetSeed, allowEvalBatchChange: !!flags.allowEvalBatchChange,
         iterations: range ? [range[0], last!] as [number, number] : undefined, shard: flags.shard ?? shardFromEnv(process.env) ?? undefined,
         tolerance: flags.tolerance, maxSplits: flags.maxSplits, evalBatchSize: flags.evalBatchSize, partSize: flags.partSize,
-        backend: flags.backend, dataDir: flags.dataDir, force: !!flags.force, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
+        backend: flags.backend, threads: flags.threads, dataDir: flags.dataDir, force: !!flags.force, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
       };
       if (flags.workers !== undefined) {
         const { runWorkers } = await import('../jobs/workers.js');

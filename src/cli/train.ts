@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { MODEL_NAMES, OPTIMIZER_NAMES } from '../config/schema.js';
 import { DATASET_NAMES } from '../data/types.js';
-import { backendOption, logLevelOption, PROJECT_ROOT, reporterFrom } from './common.js';
+import { backendOption, logLevelOption, PROJECT_ROOT, reporterFrom, threadsOption } from './common.js';
 import { parseInteger, parseNumber, parsePositiveInteger } from './parse.js';
 import type { LogLevel } from './console.js';
 
@@ -14,7 +14,7 @@ const FLAG_KEYS = {
 } as const;
 
 type TrainFlags = { [K in keyof typeof FLAG_KEYS]?: string | number } &
-  { config?: string; out: string; force?: boolean; resume?: boolean; checkpointEvery?: number; logLevel: LogLevel };
+  { config?: string; out: string; force?: boolean; resume?: boolean; checkpointEvery?: number; threads?: number; logLevel: LogLevel };
 
 export const trainCommand = () =>
   new Command('train')
@@ -37,6 +37,7 @@ export const trainCommand = () =>
     .option('--seed <n>', 'seed for θ_0 and shuffling', parseInteger)
     .option('--eval-batch-size <n>', 'batch for full-dataset evaluation in `lca compute`', parsePositiveInteger)
     .addOption(backendOption())
+    .addOption(threadsOption())
     .addOption(logLevelOption())
     .action(async (flags: TrainFlags) => {
       const { loadConfig } = await import('../config/load.js');
@@ -46,7 +47,7 @@ export const trainCommand = () =>
       const config = flags.resume && !given ? undefined : loadConfig(flags.config, overrides);
       const { runTraining } = await import('../jobs/train.js');
       await runTraining({
-        config, out: flags.out, force: !!flags.force, resume: !!flags.resume, checkpointEvery: flags.checkpointEvery,
+        config, out: flags.out, force: !!flags.force, resume: !!flags.resume, checkpointEvery: flags.checkpointEvery, threads: flags.threads,
         projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
       });
     });

@@ -1,5 +1,6 @@
 // The training configuration: one table of fields that gives the types, the defaults, the
 // validation and the help text. YAML files and command-line flags both go through it.
+import { BACKEND_CHOICES, type BackendChoice } from '../backend/names.js';
 import { DATASET_NAMES, type DatasetName } from '../data/types.js';
 
 // The paper's networks (original-conventions.md §3): MNIST-FC, MNIST-LeNet, CIFAR-AllCNN,
@@ -39,7 +40,7 @@ export interface TrainConfig {
   iterations: number | null;
   seed: number;
   eval_batch_size: number; // after normalize(), never null
-  backend: string;
+  backend: BackendChoice;
   /** Variables whose Δθ is 0 from `from_iteration` on (the original's --freeze_layers, §9). */
   freeze: { variables: string[]; from_iteration: number };
   groups: GroupConfig[];
@@ -94,7 +95,7 @@ export const FIELDS: readonly Field[] = [
   { path: 'iterations', kind: { type: 'int', min: 1 }, nullable: true, default: null, help: 'iterations (overrides epochs)' },
   { path: 'seed', kind: { type: 'int', min: 0 }, default: 0, help: 'seed for initialisation and shuffling' },
   { path: 'eval_batch_size', kind: { type: 'int', min: 1 }, nullable: true, default: null, help: 'full-dataset evaluation batch (null: MNIST 11000, CIFAR 2500)' },
-  { path: 'backend', kind: { type: 'string' }, default: 'auto', help: 'TF.js backend' },
+  { path: 'backend', kind: { type: 'choice', choices: BACKEND_CHOICES }, default: 'auto', help: 'engine and backend (README: Backends)' },
   { path: 'freeze.variables', kind: { type: 'strings' }, default: [], help: 'globs over variable or layer names to freeze' },
   { path: 'freeze.from_iteration', kind: { type: 'int', min: 0 }, default: 0, help: 'first iteration at which they are frozen' },
   { path: 'groups', kind: { type: 'list', fields: GROUP_FIELDS }, default: [], help: 'second optimizers for chosen variables' },

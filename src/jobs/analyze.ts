@@ -1,5 +1,6 @@
 // `lca analyze`: stream the stored LCA matrix (and, for oscillations, the weights) through one
 // report's fold and shape the result; across runs, one fold per run and statistics over them.
+import { describeBackend, describeStoredBackend } from '../backend/names.js';
 import { across, checkSameVariables, type Across } from '../analyze/across.js';
 import { concentrationFold } from '../analyze/concentration.js';
 import { errorFold } from '../analyze/error.js';
@@ -112,9 +113,8 @@ async function computeSettings(run: string, method: Method): Promise<StoredSetti
   const reader = await openRowFile(listParts(lcaDir(run, method))[0].file);
   await reader.close();
   const settings = JSON.parse(reader.metadata.get('lca.compute') ?? '{}') as { tolerance?: number; val?: boolean; subset?: number | null };
-  const backend = JSON.parse(reader.metadata.get('lca.backend') ?? '{}') as { name?: string };
   const classCounts = JSON.parse(reader.metadata.get('lca.class_counts') ?? '[]') as number[];
-  return { tolerance: settings.tolerance ?? DEFAULT_TOLERANCE, val: settings.val ?? false, backend: backend.name ?? 'unknown', classes: classCounts.length, subset: settings.subset ?? null };
+  return { tolerance: settings.tolerance ?? DEFAULT_TOLERANCE, val: settings.val ?? false, backend: describeStoredBackend(reader.metadata.get('lca.backend')), classes: classCounts.length, subset: settings.subset ?? null };
 }
 
 function context(run: string, manifest: Manifest, method: Method, range: [number, number], settings: StoredSettings) {
@@ -124,7 +124,7 @@ function context(run: string, manifest: Manifest, method: Method, range: [number
     dataset: manifest.dataset.name,
     // Generated data says so in every report: its numbers say nothing about a real dataset.
     ...(isSynthetic(manifest) ? { synthetic: 'yes' } : {}),
-    train_backend: manifest.backend.name,
+    train_backend: describeBackend(manifest.backend),
     compute_backend: settings.backend,
     method,
     range: `${range[0]}:${range[1] + 1}`,

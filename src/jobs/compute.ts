@@ -2,8 +2,8 @@
 // matrix in parts (with per-class sums and saved gradients when asked). Iterations already written with the same settings are kept (a rerun resumes),
 // and a shard computes only its own contiguous rows, so shards need no coordinator.
 import fs from 'node:fs';
-import { initBackend } from '../backend/init.js';
-import type { BackendChoice } from '../backend/names.js';
+import { describeBackend, type BackendChoice } from '../backend/names.js';
+import { openBackend } from '../backend/open.js';
 import { loadDataset } from '../data/dataset.js';
 import { type DatasetName } from '../data/types.js';
 import { ExistsError, InputError, UsageError } from '../errors.js';
@@ -42,6 +42,8 @@ export interface ComputeOptions {
   allowEvalBatchChange?: boolean;
   partSize: number;
   backend: BackendChoice;
+  /** ONNX Runtime's intra-op threads (default: one per core). */
+  threads?: number;
   dataDir?: string;
   force: boolean;
   projectRoot: string;
@@ -175,12 +177,16 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
   if (subset) {
     reporter.info(`approximate LCA: the training loss over a subset of ${describeSubset(subset)} examples (seed ${subset.seed})`, { subset: subset.count, of: subset.of });
   }
-  const backend = await initBackend(options.backend);
-  reporter.info(`backend ${backend.name}`, { package: backend.package, version: backend.version });
   const net = networkNamed(manifest.config.model as ModelName);
-  const train = new FullDatasetObjective(net, data.train, evalBatchSize, { indices, byClass: settings.per_class });
-  const objectives = [train];
-  if (options.val) objectives.push(new FullDatasetObjective(net, data.val, evalBatchSize));
+  const { backend, value: objectives } = await openBackend(options.backend, {
+    threads: options.threads, log: reporter, engines: ['tfjs'],
+    open: async () => {
+      const train = new FullDatasetObjective(net, data.train, evalBatchSize, { indices, byClass: settings.per_class });
+      return options.val ? [train, new FullDatasetObjective(net, data.val, evalBatchSize)] : [train];
+    },
+  });
+  reporter.info(`backend ${describeBackend(backend)}`, { ...backend });
+  const train = objectives[0];
   const driving = objectives.length; // train (and val) decide doubling; classes ride along
   const classes = settings.per_class ? train.classCounts.length : 0;
   if (classes > 0) reporter.info(`per-class LCA for ${classes} classes (${train.classCounts.join(', ')} examples)`, { class_counts: train.classCounts });
@@ -203,7 +209,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
     'lca.kind': 'lca',
     'lca.variables': JSON.stringify(variables),
     'lca.compute': JSON.stringify(settings),
-    'lca.backend': JSON.stringify({ name: backend.name, package: backend.package, version: backend.version }),
+    'lca.backend': JSON.stringify(backend),
     ...approximation,
     ...(classes > 0 ? { 'lca.class_counts': JSON.stringify(train.classCounts) } : {}),
   };

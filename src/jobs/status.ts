@@ -3,6 +3,7 @@
 // while computes or shards are writing (a part is visible only once complete).
 import fs from 'node:fs';
 import path from 'node:path';
+import { describeBackend, describeStoredBackend } from '../backend/names.js';
 import { errorFold } from '../analyze/error.js';
 import { DEFAULT_TOLERANCE, METHODS } from '../lca/integrate.js';
 import { formatRanges, rowCount } from '../lca/schedule.js';
@@ -25,7 +26,7 @@ async function groundingOf(parts: readonly PartFile[]): Promise<{ max: Cell; rel
   for (const part of parts) {
     const reader = await openRowFile(part.file);
     try {
-      backends.add((JSON.parse(reader.metadata.get('lca.backend') ?? '{}') as { name?: string }).name ?? 'unknown');
+      backends.add(describeStoredBackend(reader.metadata.get('lca.backend')));
       for await (const batch of reader.batches()) {
         const iterations = batch.scalar('iteration');
         for (let r = 0; r < batch.numRows; r++) {
@@ -68,7 +69,7 @@ export async function runStatus(options: StatusOptions): Promise<Report> {
   return {
     report: 'status',
     context: {
-      run, model: manifest.model.name, dataset: manifest.dataset.name, train_backend: manifest.backend.name, created: manifest.created,
+      run, model: manifest.model.name, dataset: manifest.dataset.name, train_backend: describeBackend(manifest.backend), created: manifest.created,
       ...(subsets.length > 0 ? { subset: subsets.join(', ') } : {}), // approximate LCA (lca compute --subset) says so
     },
     summary: { iterations: manifest.training.iterations, parameters: manifest.model.parameters },

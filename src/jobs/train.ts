@@ -2,8 +2,8 @@
 // training from its checkpoint), and write a new run directory.
 import fs from 'node:fs';
 import type { TrainConfig } from '../config/schema.js';
-import { initBackend } from '../backend/init.js';
-import type { BackendChoice } from '../backend/names.js';
+import { describeBackend } from '../backend/names.js';
+import { openBackend } from '../backend/open.js';
 import { loadDataset } from '../data/dataset.js';
 import { DATASET_IMAGE_SHAPES } from '../data/types.js';
 import { UsageError } from '../errors.js';
@@ -31,6 +31,8 @@ export interface TrainOptions {
   resume?: boolean;
   /** Iterations between checkpoints (default 50). */
   checkpointEvery?: number;
+  /** ONNX Runtime's intra-op threads (default: one per core). */
+  threads?: number;
   projectRoot: string;
   reporter: Reporter;
 }
@@ -76,8 +78,8 @@ export async function runTraining(options: TrainOptions): Promise<Manifest> {
 
     const data = loadDataset(config.dataset, { dataDir: config.data_dir ?? undefined, projectRoot });
     reporter.info(`dataset ${data.name}: ${data.train.count} training images from ${data.source}`);
-    const backend = await initBackend(config.backend as BackendChoice);
-    reporter.info(`backend ${backend.name}`, { package: backend.package, version: backend.version });
+    const { backend } = await openBackend(config.backend, { threads: options.threads, log: reporter, engines: ['tfjs'], open: async () => undefined });
+    reporter.info(`backend ${describeBackend(backend)}`, { ...backend });
 
     const perEpoch = iterationsPerEpoch(data.train.count, config.batch_size);
     const iterations = config.iterations ?? (config.epochs ?? 1) * perEpoch;
@@ -128,7 +130,7 @@ export async function runTraining(options: TrainOptions): Promise<Manifest> {
         fingerprint: data.fingerprint, image_shape: data.imageShape, num_classes: data.numClasses, synthetic: data.synthetic ?? false,
       },
       training: { iterations, iterations_per_epoch: perEpoch, seconds: seconds(), resumed_at: resumed },
-      backend: { name: backend.name, package: backend.package, version: backend.version },
+      backend,
       versions: packageVersions(),
       files: { weights: WEIGHTS_FILE },
     };

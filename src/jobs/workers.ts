@@ -3,6 +3,7 @@
 // naming every worker that failed. Parts a worker finished are kept, so a rerun resumes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import readline from 'node:readline';
 import { LcaError, UsageError } from '../errors.js';
 import { rowCount, shardRange } from '../lca/schedule.js';
@@ -23,7 +24,7 @@ function workerArgs(options: WorkersOptions, [first, last]: [number, number], k:
     options.binary, 'compute', '--run', options.run, '--method', options.method,
     '--iterations', `${first}:${last + 1}`, '--shard', `${k}/${count}`,
     '--tolerance', String(options.tolerance), '--max-splits', String(options.maxSplits), '--part-size', String(options.partSize),
-    '--backend', options.backend, '--log-level', 'debug', // debug carries the per-iteration lines that drive our progress
+    '--backend', options.backend, '--threads', String(options.threads ?? Math.max(1, Math.floor(os.availableParallelism() / count))), '--log-level', 'debug', // debug carries the per-iteration lines that drive our progress
     ...(options.val ? ['--val'] : []),
     ...(options.perClass ? ['--per-class'] : []),
     ...(options.saveGradients ? ['--save-gradients'] : []),

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { describeBackend } from '../backend/names.js';
 import { LcaError } from '../errors.js';
 import type { Method } from '../lca/integrate.js';
 import type { Reporter } from '../jobs/reporter.js';
@@ -64,7 +65,7 @@ function manifestHtml(source: RunSource): string {
     ['batch size', m.config?.batch_size ?? null],
     ['iterations', m.training.iterations],
     ['training time (s)', m.training.seconds ?? null],
-    ['trained on', m.backend.name],
+    ['trained on', describeBackend(m.backend)],
     ['LCA computed on', `${source.computeBackend} (${source.method}, rows ${source.range[0]}:${source.range[1] + 1})`],
     ['created', m.created ?? null],
     ['versions', m.versions ? Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(', ') : null],

@@ -1,6 +1,7 @@
 // What the figures draw, read once per run: the analysis reports (runAnalysis, never recomputed
 // here), the per-iteration columns of the LCA parts, and per-parameter LCA for heatmaps.
 import path from 'node:path';
+import { describeBackend, describeStoredBackend } from '../backend/names.js';
 import { InputError, UsageError } from '../errors.js';
 import { chooseMethod, runAnalysis, type ReportName } from '../jobs/analyze.js';
 import type { Method } from '../lca/integrate.js';
@@ -39,7 +40,7 @@ export class RunSource {
   static async open(run: string, options: SourceOptions = {}): Promise<RunSource> {
     const source = new RunSource(run, options);
     const metadata = await firstPartMetadata(lcaDir(run, source.method));
-    source.computeBackend = (JSON.parse(metadata?.get('lca.backend') ?? '{}') as { name?: string }).name ?? 'unknown';
+    source.computeBackend = describeStoredBackend(metadata?.get('lca.backend'));
     source.subset = (JSON.parse(metadata?.get('lca.compute') ?? '{}') as { subset?: number | null }).subset ?? null;
     return source;
   }
@@ -130,7 +131,7 @@ export class RunSource {
     const approximate = this.subset === null ? '' : `, LCA on a subset: ${describeSubset({ count: this.subset, of: dataset.train_count })}`;
     const [first, last] = this.range;
     const rows = first === 0 && last === training.iterations - 1 ? `all ${training.iterations} iterations` : `iterations ${first}:${last + 1} of ${training.iterations}`;
-    return `run ${path.basename(path.resolve(this.run))} · ${model.name} on ${dataset.name} (${data}) · ${rows} · trained on ${backend.name}, LCA computed on ${this.computeBackend} (${this.method}${approximate})`;
+    return `run ${path.basename(path.resolve(this.run))} · ${model.name} on ${dataset.name} (${data}) · ${rows} · trained on ${describeBackend(backend)}, LCA computed on ${this.computeBackend} (${this.method}${approximate})`;
   }
 }
 

@@ -32,7 +32,8 @@ export interface Manifest {
   };
   /** `resumed_at`: iterations at which a killed training was resumed (`lca train --resume`); absent or [] when never. */
   training: { iterations: number; iterations_per_epoch: number; seconds: number; resumed_at?: number[] };
-  backend: { name: string; package: string; version: string };
+  /** What trained it (backend/open.ts RunningBackend); `engine`, `provider` and `threads` are absent in older manifests. */
+  backend: { name: string; package: string; version: string; engine?: string; provider?: string; threads?: number };
   versions: Record<string, string>;
   files: { weights: string };
 }

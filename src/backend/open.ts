@@ -1,0 +1,73 @@
+// Chooses the backend a job runs on, across both engines: the probes narrow `--backend` to candidates
+// (auto: onnxruntime-cuda → tensorflow-gpu → onnxruntime → tensorflow → wasm → cpu), and the job's own
+// `open` (its objective or gradient session) is what proves a candidate loads; under auto a candidate that
+// fails is logged and the next one tried. What ran is described once, for the log, the manifest and parts.
+import os from 'node:os';
+
+import * as tf from '@tensorflow/tfjs';
+
+import { LcaError, UsageError } from '../errors.js';
+import { firstLine, initBackend } from './init.js';
+import { AUTO_ORDER, BACKEND_PACKAGES, engineOf, isOrtBackend, ORT_PROVIDERS, type BackendChoice, type BackendName, type Engine, type RunningBackend } from './names.js';
+import { probeBackends } from './probe.js';
+import { selectBackends, skippedBackends, type ProbeResults } from './select.js';
+
+/** `--threads`: intra-op threads of ONNX Runtime's CPU provider, by default one per core. */
+export const resolveThreads = (requested?: number): number => requested ?? os.availableParallelism();
+
+export interface OpenOptions<T> {
+  threads?: number;
+  /** Builds what the job runs on `backend` (TF.js is already initialised when it is called). */
+  open: (backend: RunningBackend) => Promise<T>;
+  log: { info: (message: string) => void; warn: (message: string) => void; debug: (message: string) => void };
+  /** Tests pass fake probes; otherwise every backend is probed. */
+  probes?: ProbeResults;
+  /** The engines the job can run on (default both). */
+  engines?: readonly Engine[];
+}
+
+export async function openBackend<T>(choice: BackendChoice, options: OpenOptions<T>): Promise<{ backend: RunningBackend; value: T }> {
+  const engines = options.engines ?? ['onnxruntime', 'tfjs'];
+  if (choice !== 'auto' && !engines.includes(engineOf(choice))) {
+    throw new UsageError(`--backend ${choice}: this command runs on ${engines.join(' or ')} only`);
+  }
+  const probes = options.probes ?? probeBackends(tf.version_core);
+  const order = AUTO_ORDER.filter((name) => engines.includes(engineOf(name)));
+  const candidates = selectBackends(choice, probes, order);
+  const { log } = options;
+  if (choice === 'auto') {
+    // Passing over the GPU provider is worth a line; a missing optional TF.js package is not.
+    for (const line of skippedBackends(probes, candidates[0], order)) (line.startsWith('onnxruntime-cuda') ? log.info : log.debug)(`backend ${line}`);
+  }
+  const failures: string[] = [];
+  for (const name of candidates) {
+    try {
+      const backend = isOrtBackend(name)
+        ? { engine: 'onnxruntime' as const, name, package: BACKEND_PACKAGES[name], version: probes[name].version ?? 'unknown', provider: ORT_PROVIDERS[name], threads: resolveThreads(options.threads) }
+        : await tfjsBackend(name);
+      return { backend, value: await options.open(backend) };
+    } catch (err) {
+      // ORT's own errors (a provider library that will not load) and a TF.js backend that will not
+      // initialise are reasons to fall back; lca's errors (bad input, a full wasm heap) are the job's.
+      const loadFailure = err instanceof BackendLoadError || (isOrtBackend(name) && !(err instanceof LcaError));
+      if (!loadFailure) throw err;
+      if (choice !== 'auto') throw err instanceof BackendLoadError ? err : new LcaError(`${name} could not start: ${firstLine(err)}`);
+      const reason = `${name} could not start: ${firstLine(err)}`;
+      failures.push(reason);
+      const next = candidates[candidates.indexOf(name) + 1];
+      log.warn(next ? `${reason}; falling back to ${next}` : reason);
+    }
+  }
+  throw new LcaError(`no backend could start: ${failures.join('; ')}`);
+}
+
+class BackendLoadError extends LcaError {}
+
+async function tfjsBackend(name: Exclude<BackendName, 'onnxruntime' | 'onnxruntime-cuda'>): Promise<RunningBackend> {
+  try {
+    const info = await initBackend(name);
+    return { engine: 'tfjs', name: info.name, package: info.package, version: info.version };
+  } catch (err) {
+    throw new BackendLoadError(firstLine(err));
+  }
+}
