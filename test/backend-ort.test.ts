@@ -132,6 +132,19 @@ const collect = () => {
   return { lines, log: { info: (m: string) => lines.push({ level: 'info', message: m }), warn: (m: string) => lines.push({ level: 'warn', message: m }), debug: (m: string) => lines.push({ level: 'debug', message: m }) } };
 };
 
+test('auto: a CUDA session the engine cannot start (its LcaError) also falls back', async () => {
+  const { lines, log } = collect();
+  const { backend } = await openBackend('auto', {
+    probes: fakeProbes(), log,
+    open: async (b: RunningBackend) => {
+      if (b.provider === 'cuda') throw new LcaError('ONNX Runtime\'s CUDA provider cannot start (CUDA failure 100)');
+      return 1;
+    },
+  });
+  assert.equal(backend.name, 'onnxruntime');
+  assert.match(lines[0].message, /^onnxruntime-cuda could not start: ONNX Runtime's CUDA provider cannot start \(CUDA failure 100\); falling back to onnxruntime$/);
+});
+
 test('auto: a CUDA provider that fails to start falls back to ORT CPU, saying so in the log', async () => {
   const { lines, log } = collect();
   const tried: string[] = [];
@@ -170,6 +183,8 @@ test('an explicit ORT choice that cannot start is a one-line LcaError; lca\'s ow
   await assert.rejects(openBackend('onnxruntime-cuda', { probes: fakeProbes(), log, open: async () => { throw new Error('CUDA failure 100: no CUDA-capable device is detected\n at …'); } }),
     new LcaError('onnxruntime-cuda could not start: CUDA failure 100: no CUDA-capable device is detected'));
   await assert.rejects(openBackend('onnxruntime-cuda', { probes: fakeProbes({ 'onnxruntime-cuda': down('provider missing') }), log, open: async () => 1 }), new LcaError('provider missing'));
+  const engineError = new LcaError('ONNX Runtime\'s CUDA provider cannot start (no device)');
+  await assert.rejects(openBackend('onnxruntime-cuda', { probes: fakeProbes(), log, open: async () => { throw engineError; } }), (err) => err === engineError);
   const usage = new UsageError('--eval-batch-size: bad');
   await assert.rejects(openBackend('auto', { probes: fakeProbes(), log, open: async () => { throw usage; } }), (err) => err === usage);
 });

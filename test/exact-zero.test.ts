@@ -40,7 +40,7 @@ for (const [name, makeOptimizer] of [['sgd', () => sgd(84060, 0.05, 0.9)], ['ada
     };
     try {
       for (let t = 0; t < 3; t++) {
-        const { lca } = integrateSegment(iterates[t], iterates[t + 1], evaluate(iterates[t]), evaluate(iterates[t + 1]),
+        const { lca } = await integrateSegment(iterates[t], iterates[t + 1], evaluate(iterates[t]), evaluate(iterates[t + 1]),
           (theta) => evaluate(theta).gradients, { method: 'simpson', tolerance: 1e-3, maxSplits: 32 });
         const blackWeights = BLACK_ROWS * 28 * 100; // fc_1/kernel rows 0 … 83, 100 units each
         for (let i = 0; i < blackWeights; i++) assert.equal(lca[0][i], 0, `weight ${i} at iteration ${t}`);

@@ -21,7 +21,7 @@ const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-per-class-'));
 const T = 5;
 
-test('only the driving objectives decide doubling; the others ride along on the same points', () => {
+test('only the driving objectives decide doubling; the others ride along on the same points', async () => {
   // Objective 0: quadratic loss (Simpson exact, error 0). Objective 1: x^6 (Simpson inexact).
   const f = [(x: number) => x * x, (x: number) => x ** 6];
   const df = [(x: number) => 2 * x, (x: number) => 6 * x ** 5];
@@ -31,11 +31,11 @@ test('only the driving objectives decide doubling; the others ride along on the 
   });
   const [a, b] = [Float32Array.from([0, 0.5]), Float32Array.from([1.5, -1])];
   const run = (driving?: number) => integrateSegment(a, b, evaluate(a), evaluate(b), (t) => evaluate(t).gradients, { method: 'adaptive', tolerance: 1e-6, maxSplits: 32, driving });
-  const free = run(1);
+  const free = await run(1);
   assert.equal(free.splits, 2);
   assert.ok(Math.abs(free.errors[0]) < 1e-12);
   assert.ok(Math.abs(free.errors[1]) > 1e-3, 'the passenger keeps its own (larger) error');
-  assert.ok(run().splits > 2, 'without `driving`, every objective drives');
+  assert.ok((await run()).splits > 2, 'without `driving`, every objective drives');
 });
 
 test('orderByClass sorts stably by label and counts each class', () => {

@@ -6,7 +6,7 @@ import os from 'node:os';
 
 import * as tf from '@tensorflow/tfjs';
 
-import { LcaError, UsageError } from '../errors.js';
+import { ExistsError, InputError, LcaError, UsageError } from '../errors.js';
 import { firstLine, initBackend } from './init.js';
 import { AUTO_ORDER, BACKEND_PACKAGES, engineOf, isOrtBackend, ORT_PROVIDERS, type BackendChoice, type BackendName, type Engine, type RunningBackend } from './names.js';
 import { probeBackends } from './probe.js';
@@ -47,11 +47,12 @@ export async function openBackend<T>(choice: BackendChoice, options: OpenOptions
         : await tfjsBackend(name);
       return { backend, value: await options.open(backend) };
     } catch (err) {
-      // ORT's own errors (a provider library that will not load) and a TF.js backend that will not
-      // initialise are reasons to fall back; lca's errors (bad input, a full wasm heap) are the job's.
-      const loadFailure = err instanceof BackendLoadError || (isOrtBackend(name) && !(err instanceof LcaError));
+      // A session that will not start (a provider library that will not load) and a TF.js backend that
+      // will not initialise are reasons to fall back; the user's errors (flags, files) are the job's.
+      const userError = err instanceof UsageError || err instanceof InputError || err instanceof ExistsError;
+      const loadFailure = err instanceof BackendLoadError || (isOrtBackend(name) && !userError);
       if (!loadFailure) throw err;
-      if (choice !== 'auto') throw err instanceof BackendLoadError ? err : new LcaError(`${name} could not start: ${firstLine(err)}`);
+      if (choice !== 'auto') throw err instanceof LcaError ? err : new LcaError(`${name} could not start: ${firstLine(err)}`);
       const reason = `${name} could not start: ${firstLine(err)}`;
       failures.push(reason);
       const next = candidates[candidates.indexOf(name) + 1];

@@ -7,7 +7,7 @@ import { openBackend } from '../backend/open.js';
 import { loadDataset } from '../data/dataset.js';
 import { type DatasetName } from '../data/types.js';
 import { ExistsError, InputError, UsageError } from '../errors.js';
-import { FullDatasetObjective, type SegmentPoint } from '../lca/full-dataset.js';
+import { FullDatasetObjective, type LossAndGradient, type SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
 import { formatRanges, rowCount, shardRange, type Shard } from '../lca/schedule.js';
 import { networkNamed } from '../models/registry.js';
@@ -192,9 +192,10 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
   if (classes > 0) reporter.info(`per-class LCA for ${classes} classes (${train.classCounts.join(', ')} examples)`, { class_counts: train.classCounts });
   // Objectives in order: train, val?, then class 0 … C−1 of the training loss.
   // `at`: θ lies inside that segment (lets MNIST-FC interpolate its first layer's pre-activations).
-  const evaluate = (theta: Float32Array, at?: SegmentPoint): Evaluation => {
+  const evaluate = async (theta: Float32Array, at?: SegmentPoint): Promise<Evaluation> => {
     summary.gradients++;
-    const results = objectives.map((o) => o.lossAndGradient(theta, at));
+    const results: LossAndGradient[] = [];
+    for (const o of objectives) results.push(await o.lossAndGradient(theta, at));
     const perClass = results[0].classes;
     return {
       losses: [...results.map((r) => r.loss), ...(perClass?.losses ?? [])],
@@ -223,7 +224,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
       let from: { theta: Float32Array; evaluation: Evaluation } | null = null;
       let part: { writer: PartWriter; gradients: PartWriter | null; last: number } | null = null;
       for await (const iterate of readIterates(run, manifest, a, b + 1)) {
-        const evaluation = evaluate(iterate.theta);
+        const evaluation = await evaluate(iterate.theta);
         if (from) {
           const t = iterate.iteration - 1;
           if (!part) {
@@ -232,8 +233,8 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
             const gradients = settings.save_gradients ? createPartWriter(gradientDir, t, partLast === T - 1 ? T : partLast, gradientLayout, gradientMetadata) : null;
             part = { writer: createPartWriter(dir, t, partLast, layout, metadata), gradients, last: partLast };
           }
-          const result = integrateSegment(from.theta, iterate.theta, from.evaluation, evaluation,
-            (theta, s) => evaluate(theta, { from: from!.theta, to: iterate.theta, s }).gradients, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving });
+          const result = await integrateSegment(from.theta, iterate.theta, from.evaluation, evaluation,
+            async (theta, s) => (await evaluate(theta, { from: from!.theta, to: iterate.theta, s })).gradients, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving });
           const row: Record<string, number> = { iteration: t, splits: result.splits };
           const put = (prefix: (column: string) => string, k: number) => {
             row[prefix('loss')] = from!.evaluation.losses[k];

@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { initialParameters } from '../models/init.js';
 import { layoutOf, type Network } from '../models/network.js';
 import { networkNamed } from '../models/registry.js';
-import { iterationsPerEpoch, train } from '../train/loop.js';
+import { iterationsPerEpoch, tfjsMinibatchGradient, train } from '../train/loop.js';
 import { planLayers, updaterFor } from '../train/per-layer.js';
 import { readCheckpoint, writeCheckpoint, checkpointPath, type Checkpoint } from '../store/checkpoint.js';
 import { readInitialIterate } from '../store/init-from.js';
@@ -78,7 +78,9 @@ export async function runTraining(options: TrainOptions): Promise<Manifest> {
 
     const data = loadDataset(config.dataset, { dataDir: config.data_dir ?? undefined, projectRoot });
     reporter.info(`dataset ${data.name}: ${data.train.count} training images from ${data.source}`);
-    const { backend } = await openBackend(config.backend, { threads: options.threads, log: reporter, engines: ['tfjs'], open: async () => undefined });
+    const { backend, value: minibatchGradient } = await openBackend(config.backend, {
+      threads: options.threads, log: reporter, engines: ['tfjs'], open: async () => tfjsMinibatchGradient(net),
+    });
     reporter.info(`backend ${describeBackend(backend)}`, { ...backend });
 
     const perEpoch = iterationsPerEpoch(data.train.count, config.batch_size);
@@ -99,7 +101,7 @@ export async function runTraining(options: TrainOptions): Promise<Manifest> {
     const log = IterateLog.open(staged.staging, total, start);
     try {
       await train(net, data.train, theta, updater, {
-        iterations, batchSize: config.batch_size, seed: config.seed, start,
+        iterations, batchSize: config.batch_size, seed: config.seed, start, minibatchGradient,
         beforeIteration: async (t, current) => {
           if (t % every !== 0) return;
           writeCheckpoint(staged.staging, {

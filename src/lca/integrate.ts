@@ -16,8 +16,11 @@ export interface Evaluation {
   gradients: Vector[];
 }
 
-/** Full-dataset gradient of each objective at the point θ = θ_t + s·(θ_{t+1} − θ_t) of the segment. */
-export type GradientOracle = (theta: Float32Array, s: number) => Vector[];
+/**
+ * Full-dataset gradient of each objective at the point θ = θ_t + s·(θ_{t+1} − θ_t) of the segment
+ * (a promise on ONNX Runtime, whose sessions run asynchronously).
+ */
+export type GradientOracle = (theta: Float32Array, s: number) => Vector[] | Promise<Vector[]>;
 
 export interface SegmentOptions {
   method: Method;
@@ -58,14 +61,14 @@ function allocate(averages: Vector[], start: Float32Array, end: Float32Array, fr
   return { lca, sums, errors };
 }
 
-export function integrateSegment(
+export async function integrateSegment(
   start: Float32Array, end: Float32Array, from: Evaluation, to: Evaluation, oracle: GradientOracle, options: SegmentOptions,
-): SegmentLca {
+): Promise<SegmentLca> {
   if (options.method === 'first-order') return { ...allocate(from.gradients, start, end, from, to), splits: 1 };
 
   const point = new Float32Array(start.length);
   const objectives = from.gradients.map(() => new SimpsonAccumulator(start.length));
-  const midpoint = oracle(pointOnSegment(start, end, 0.5, point), 0.5);
+  const midpoint = await oracle(pointOnSegment(start, end, 0.5, point), 0.5);
   objectives.forEach((acc, k) => acc.start(from.gradients[k], midpoint[k], to.gradients[k]));
 
   for (;;) {
@@ -75,6 +78,6 @@ export function integrateSegment(
     if (options.method === 'simpson' || worst <= options.tolerance || n >= options.maxSplits) return { ...result, splits: n };
     const points = objectives[0].nextPoints();
     objectives.forEach((acc) => acc.beginRefinement());
-    for (const s of points) oracle(pointOnSegment(start, end, s, point), s).forEach((g, k) => objectives[k].addMidpoint(g));
+    for (const s of points) (await oracle(pointOnSegment(start, end, s, point), s)).forEach((g, k) => objectives[k].addMidpoint(g));
   }
 }

@@ -6,7 +6,8 @@ import type { ImageSet } from '../data/types.js';
 import type { Network } from './network.js';
 import type { Batch } from './loss.js';
 
-function toBatch(net: Network, images: Float32Array, labels: ArrayLike<number>, count: number): Batch {
+/** `count` examples already in memory as a batch on the backend. */
+export function batchOf(net: Network, images: Float32Array, labels: ArrayLike<number>, count: number): Batch {
   const [h, w, c] = net.inputShape;
   return {
     images: tf.tensor4d(images, [count, h, w, c]),
@@ -19,13 +20,13 @@ export const pixelsPerImage = (net: Network): number => net.inputShape.reduce((a
 /** Examples [start, start + count) in stored order. */
 export function sliceBatch(net: Network, set: ImageSet, start: number, count: number): Batch {
   const pixels = pixelsPerImage(net);
-  return toBatch(net, set.images.subarray(start * pixels, (start + count) * pixels), set.labels.subarray(start, start + count), count);
+  return batchOf(net, set.images.subarray(start * pixels, (start + count) * pixels), set.labels.subarray(start, start + count), count);
 }
 
 /** The examples at `indices` (a shuffled minibatch). */
 export function gatherBatch(net: Network, set: ImageSet, indices: ArrayLike<number>): Batch {
   const { images, labels } = gatherExamples(set.images, set.labels, pixelsPerImage(net), indices);
-  return toBatch(net, images, labels, indices.length);
+  return batchOf(net, images, labels, indices.length);
 }
 
 export const disposeBatch = (batch: Batch): void => tf.dispose([batch.images, batch.oneHot]);
