@@ -6,6 +6,7 @@ import { analyzeCommand } from './analyze.js';
 import { computeCommand } from './compute.js';
 import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
+import { importCommand } from './import.js';
 import { plotCommand } from './plot.js';
 import { reportCommand } from './report.js';
 import { statusCommand } from './status.js';
@@ -17,7 +18,7 @@ function program(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand(), reportCommand(), dataCommand()]) {
+  for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand(), reportCommand(), dataCommand(), importCommand()]) {
     root.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return root;

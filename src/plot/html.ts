@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describeBackend } from '../backend/names.js';
 import { LcaError } from '../errors.js';
+import { trainConfig } from '../store/manifest.js';
+import { rowsDescription } from '../store/steps.js';
 import type { Method } from '../lca/integrate.js';
 import type { Reporter } from '../jobs/reporter.js';
 import type { ReportName } from '../jobs/analyze.js';
@@ -56,14 +58,16 @@ function reportHtml(report: Report): string {
 
 function manifestHtml(source: RunSource): string {
   const m = source.manifest;
-  const opt = m.config?.optimizer;
+  const config = trainConfig(m);
+  const opt = config?.optimizer;
   return keyValues([
     ['run', path.resolve(source.run)],
     ['model', `${m.model.name} (${m.model.parameters} parameters)`],
     ['dataset', `${m.dataset.name}: ${m.dataset.train_count} training, ${m.dataset.val_count} validation images`],
     ['optimizer', opt ? `${opt.name}, lr ${opt.lr}${opt.name === 'sgd' ? `, momentum ${opt.momentum}` : ''}` : null],
-    ['batch size', m.config?.batch_size ?? null],
+    ['batch size', config?.batch_size ?? null],
     ['iterations', m.training.iterations],
+    ['rows', rowsDescription(m) ?? 'one per iteration'],
     ['training time (s)', m.training.seconds ?? null],
     ['trained on', describeBackend(m.backend)],
     ['LCA computed on', `${source.computeBackend} (${source.method}, rows ${source.range[0]}:${source.range[1] + 1})`],

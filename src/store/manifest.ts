@@ -14,10 +14,38 @@ export interface ManifestVariable {
   size: number;
 }
 
+/** What an imported run records in place of a training config: it was trained elsewhere. */
+export interface ImportedConfig {
+  model: 'imported';
+  /** The built-in dataset's name or the data file's base name. */
+  dataset: string;
+  data_dir: string | null;
+  eval_batch_size: number;
+}
+
+/** An imported run (`lca import`): where its model, checkpoints and data came from. */
+export interface ImportInfo {
+  /** The model graph, copied into the run directory. */
+  model_file: string;
+  /** The model file, checkpoint files and data as given to `lca import`. */
+  sources: { model: string; checkpoints: string[]; data: string };
+  /** The training step of each row of weights.arrow: row i is the checkpoint of step steps[i]. */
+  steps: number[];
+  /** The graph's data input and logits output. */
+  input: string;
+  output: string;
+  /** One example's shape as the model takes it. */
+  example_shape: number[];
+  /** Initializers left constant (in the graph, not in the checkpoints). */
+  constants: string[];
+  /** Conversions and name rules applied on the way. */
+  notes: string[];
+}
+
 export interface Manifest {
   format: typeof MANIFEST_FORMAT;
   created: string; // ISO time
-  config: TrainConfig;
+  config: TrainConfig | ImportedConfig;
   model: { name: string; parameters: number; variables: ManifestVariable[]; uses_batch_statistics: boolean };
   dataset: {
     name: string;
@@ -36,7 +64,13 @@ export interface Manifest {
   backend: { name: string; package: string; version: string; engine?: string; provider?: string; threads?: number };
   versions: Record<string, string>;
   files: { weights: string };
+  /** Present for runs made by `lca import` instead of `lca train`. */
+  imported?: ImportInfo;
 }
+
+/** The training config of a run lca trained; null for an imported run. */
+export const trainConfig = (manifest: Manifest): TrainConfig | null => 
+  (!manifest.config || manifest.config.model === 'imported' ? null : manifest.config as TrainConfig);
 
 /** Whether a run was trained on generated data (older manifests lack the key: real data). */
 export const isSynthetic = (manifest: Manifest): boolean => manifest.dataset.synthetic ?? false;

@@ -1,0 +1,128 @@
+// `lca import` on files PyTorch really wrote (fixtures/interop, made by scripts/make-import-fixtures.py):
+// the run directory it makes (manifest, weights rows equal to the checkpoints, the graph copied in),
+// sparse and stacked checkpoints, and the one-line errors for names, shapes, ops and opsets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runImport, type ImportOptions } from '../src/jobs/import.js';
+import { silentReporter } from '../src/jobs/reporter.js';
+import { readManifest } from '../src/store/manifest.js';
+import { readIterates } from '../src/store/weights.js';
+import { rowsDescription } from '../src/store/steps.js';
+import { readSafetensors, writeSafetensors } from '../src/interop/safetensors.js';
+import { toFloat32 } from '../src/interop/tensors.js';
+import { inspectModel, readOnnxFile } from '../src/interop/onnx-file.js';
+import { SUPPORTED_OPS } from '../src/engine/ops.js';
+import { InputError, UsageError } from '../src/errors.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-import-'));
+test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const FIX = 'fixtures/interop';
+
+const options = (name: string, extra: Partial<ImportOptions> = {}): ImportOptions => ({
+  model: `${FIX}/torch-${name}.onnx`, checkpoints: [`${FIX}/torch-${name}-step-*.safetensors`], data: `${FIX}/torch-${name}-data.npz`,
+  out: path.join(tmp, `${name}-${Math.random().toString(36).slice(2)}`), force: false, projectRoot: process.cwd(), reporter: silentReporter, ...extra,
+});
+
+async function rows(dir: string): Promise<Float32Array[]> {
+  const manifest = readManifest(dir);
+  const out: Float32Array[] = [];
+  for await (const it of readIterates(dir, manifest)) out.push(it.theta);
+  return out;
+}
+
+test('an MLP exported by PyTorch: a run directory whose rows are the checkpoints', async () => {
+  const opts = options('mlp');
+  const manifest = await runImport(opts);
+  assert.deepEqual(manifest.model.variables.map((v) => [v.name, v.shape, v.offset]),
+    [['fc1.weight', [5, 6], 0], ['fc1.bias', [5], 30], ['fc2.weight', [3, 5], 35], ['fc2.bias', [3], 50]]);
+  assert.equal(manifest.model.parameters, 53);
+  assert.equal(manifest.training.iterations, 2);
+  assert.deepEqual(manifest.imported?.steps, [0, 1, 2]);
+  assert.equal(manifest.imported?.input, 'input');
+  assert.deepEqual(manifest.imported?.example_shape, [6]);
+  assert.equal(manifest.dataset.train_count, 24);
+  assert.equal(manifest.dataset.num_classes, 3);
+  assert.equal(manifest.model.uses_batch_statistics, false);
+  assert.equal(rowsDescription(manifest), null);
+  assert.deepEqual(readManifest(opts.out), manifest);
+  assert.deepEqual(fs.readFileSync(path.join(opts.out, 'model.onnx')), fs.readFileSync(opts.model));
+  const theta = await rows(opts.out);
+  for (const step of [0, 1, 2]) {
+    const state = new Map(readSafetensors(`${FIX}/torch-mlp-step-${step}.safetensors`).map((t) => [t.name, t]));
+    for (const v of manifest.model.variables) {
+      assert.deepEqual(theta[step].subarray(v.offset, v.offset + v.size), toFloat32(state.get(v.name)!, 'x'), `${v.name} at step ${step}`);
+    }
+  }
+  assert.notDeepEqual(theta[0], theta[2]);
+});
+
+test('conv + batch norm in training mode: batch statistics detected, counters skipped, running stats kept', async () => {
+  const manifest = await runImport(options('convbn'));
+  assert.equal(manifest.model.uses_batch_statistics, true);
+  assert.ok(manifest.model.variables.some((v) => v.name === 'bn.running_mean'));
+  assert.ok(manifest.imported!.notes.some((n) => /skipped 1 batch-norm counters \(bn\.num_batches_tracked\)/.test(n)), manifest.imported!.notes.join('\n'));
+});
+
+test('sparse checkpoints: --steps, and "k steps per row"', async () => {
+  const manifest = await runImport(options('mlp', { steps: [0, 10, 20] }));
+  assert.deepEqual(manifest.imported?.steps, [0, 10, 20]);
+  assert.equal(rowsDescription(manifest), '10 steps per row');
+  const uneven = await runImport(options('mlp', { steps: [0, 1, 10] }));
+  assert.equal(rowsDescription(uneven), '1–9 steps per row');
+});
+
+test('one file stacking every step, with DDP names and float64 values, gives the same rows', async () => {
+  const states = [0, 1, 2].map((s) => readSafetensors(`${FIX}/torch-mlp-step-${s}.safetensors`));
+  const stacked = states[0].map((t, k) => {
+    const values = Float64Array.from(states.flatMap((state) => Array.from(toFloat32(state[k], 'x'))));
+    return { name: `module.${t.name}`, dtype: 'float64' as const, shape: [3, ...t.shape], bytes: new Uint8Array(values.buffer) };
+  });
+  const file = path.join(tmp, 'stacked.safetensors');
+  writeSafetensors(file, stacked);
+  const base = options('mlp');
+  await runImport(base);
+  const opts = options('mlp', { checkpoints: [file] });
+  const manifest = await runImport(opts);
+  assert.deepEqual(manifest.imported?.steps, [0, 1, 2]);
+  assert.ok(manifest.imported!.notes.includes('float64 values rounded to float32'));
+  assert.ok(manifest.imported!.notes.some((n) => n.includes('checkpoint module.fc1.weight → model fc1.weight')));
+  assert.deepEqual(await rows(opts.out), await rows(base.out));
+});
+
+test('names, shapes, ops and opsets that do not fit are one-line errors, and nothing is left behind', async () => {
+  const state = readSafetensors(`${FIX}/torch-mlp-step-0.safetensors`);
+  const extra = path.join(tmp, 'extra-0.safetensors');
+  writeSafetensors(extra, [...state, { ...state[1], name: 'head.bias' }]);
+  const opts = options('mlp', { checkpoints: [extra, `${FIX}/torch-mlp-step-1.safetensors`] });
+  await assert.rejects(runImport(opts), (err: Error) => err instanceof InputError && /extra-0\.safetensors: extra tensors head\.bias match no initializer/.test(err.message));
+  assert.equal(fs.existsSync(opts.out) || fs.existsSync(`${opts.out}.partial`), false);
+
+  const renamed = path.join(tmp, 'renamed-0.safetensors');
+  writeSafetensors(renamed, state.map((t) => ({ ...t, name: `net.${t.name}` })));
+  await assert.rejects(runImport(options('mlp', { checkpoints: [renamed, `${FIX}/torch-mlp-step-1.safetensors`] })),
+    /extra tensors net\.fc1\.weight, net\.fc1\.bias, net\.fc2\.weight, net\.fc2\.bias match no initializer of the model; the model's initializers without values: fc1\.weight, fc1\.bias, fc2\.weight, fc2\.bias/);
+
+  const missing = path.join(tmp, 'missing-1.safetensors');
+  writeSafetensors(missing, state.slice(0, 3));
+  await assert.rejects(runImport(options('mlp', { checkpoints: [`${FIX}/torch-mlp-step-0.safetensors`, missing] })), /missing-1\.safetensors: missing fc2\.bias/);
+
+  const wrongShape = path.join(tmp, 'shape-0.safetensors');
+  writeSafetensors(wrongShape, state.map((t) => (t.name === 'fc2.bias' ? { ...t, shape: [1, 3] } : t)));
+  await assert.rejects(runImport(options('mlp', { checkpoints: [wrongShape, `${FIX}/torch-mlp-step-1.safetensors`] })),
+    /fc2\.bias has shape \[1, 3\], but the model's fc2\.bias is \[3\]/);
+
+  await assert.rejects(runImport(options('mlp', { checkpoints: [`${FIX}/torch-mlp-step-0.safetensors`] })), (err: Error) => err instanceof UsageError && /single checkpoint/.test(err.message));
+  await assert.rejects(runImport(options('mlp', { data: `${FIX}/torch-convbn-data.npz` })), /examples of shape \[1, 4, 4\], but the model takes \[6\]/);
+
+  const model = readOnnxFile(`${FIX}/torch-mlp.onnx`);
+  model.graph.nodes[1] = { ...model.graph.nodes[1], opType: 'Sigmoid' };
+  assert.throws(() => inspectModel(model, 'm.onnx', SUPPORTED_OPS), /^InputError: m\.onnx: unsupported op Sigmoid \(node "\/Relu"\)/);
+  for (const version of [12, 22]) {
+    const other = readOnnxFile(`${FIX}/torch-mlp.onnx`);
+    other.opsetImports[0].version = version;
+    assert.throws(() => inspectModel(other, 'm.onnx', SUPPORTED_OPS), new RegExp(`m\\.onnx: opset ${version} is outside the supported 13–21`));
+  }
+});
