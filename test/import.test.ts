@@ -16,6 +16,7 @@ import { toFloat32 } from '../src/interop/tensors.js';
 import { inspectModel, readOnnxFile } from '../src/interop/onnx-file.js';
 import { SUPPORTED_OPS } from '../src/engine/ops.js';
 import { InputError, UsageError } from '../src/errors.js';
+import { lca } from './helpers/cli.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-import-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -125,4 +126,22 @@ test('names, shapes, ops and opsets that do not fit are one-line errors, and not
     other.opsetImports[0].version = version;
     assert.throws(() => inspectModel(other, 'm.onnx', SUPPORTED_OPS), new RegExp(`m\\.onnx: opset ${version} is outside the supported 13–21`));
   }
+});
+
+test('the CLI: a sparse import that status reports as 10 steps per row; exit 2 for usage, 1 for bad files', () => {
+  const out = path.join(tmp, 'cli');
+  const made = lca(['import', '--model', `${FIX}/torch-mlp.onnx`, '--checkpoints', `${FIX}/torch-mlp-step-*.safetensors`, '--steps', '0:20:10',
+    '--data', `${FIX}/torch-mlp-data.npz`, '--out', out]);
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal(made.stdout, '');
+  const status = lca(['status', '--run', out, '--format', 'json']);
+  assert.equal(status.code, 0, status.stderr);
+  assert.equal(JSON.parse(status.stdout).rows, '10 steps per row');
+  const again = lca(['import', '--model', `${FIX}/torch-mlp.onnx`, '--checkpoints', `${FIX}/torch-mlp-step-*.safetensors`, '--data', `${FIX}/torch-mlp-data.npz`, '--out', out]);
+  assert.deepEqual([again.code, again.stderr.trim().split('\n').pop()], [1, `lca: ${out} already exists; pass --force to replace it`]);
+  const usage = lca(['import', '--model', `${FIX}/torch-mlp.onnx`, '--out', out]);
+  assert.equal(usage.code, 2);
+  const badData = lca(['import', '--model', `${FIX}/torch-mlp.onnx`, '--checkpoints', `${FIX}/torch-mlp-step-*.safetensors`, '--data', 'train.csv', '--out', path.join(tmp, 'x')]);
+  assert.equal(badData.code, 1);
+  assert.match(badData.stderr, /lca: --data train\.csv: expected an \.npz file/);
 });

@@ -22,6 +22,7 @@ import { lcaDir, listParts, readLcaBatches } from '../store/lca-parts.js';
 import { openRowFile, type RowBatch } from '../store/arrow-rows.js';
 import { gradientsDir, hasGradients, readGradientBatches } from '../store/gradients.js';
 import { isSynthetic, readManifest, type Manifest } from '../store/manifest.js';
+import { rowsContext } from '../store/steps.js';
 import { readIterates } from '../store/weights.js';
 
 export const REPORTS = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails', 'oscillations', 'neurons'] as const;
@@ -128,6 +129,8 @@ function context(run: string, manifest: Manifest, method: Method, range: [number
     compute_backend: settings.backend,
     method,
     range: `${range[0]}:${range[1] + 1}`,
+    // Sparse checkpoints (lca import): a row is k training steps, not one iteration.
+    ...rowsContext(manifest),
     // An approximate LCA says so wherever its numbers go (lca compute --subset).
     ...(settings.subset !== null ? { subset: describeSubset({ count: settings.subset, of: manifest.dataset.train_count }) } : {}),
   };

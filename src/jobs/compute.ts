@@ -6,7 +6,7 @@ import { describeBackend, type BackendChoice } from '../backend/names.js';
 import { openBackend } from '../backend/open.js';
 import { loadDataset } from '../data/dataset.js';
 import { type DatasetName } from '../data/types.js';
-import { ExistsError, InputError, UsageError } from '../errors.js';
+import { ExistsError, InputError, LcaError, UsageError } from '../errors.js';
 import { FullDatasetObjective, type LossAndGradient, type SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
 import { formatRanges, rowCount, shardRange, type Shard } from '../lca/schedule.js';
@@ -123,6 +123,9 @@ const variableSums = (variables: readonly ManifestVariable[], lca: Float64Array)
 export async function runCompute(options: ComputeOptions): Promise<ComputeSummary> {
   const { run, reporter } = options;
   const manifest = readManifest(run);
+  if (manifest.imported) {
+    throw new LcaError(`${run} was made by \`lca import\`; computing its LCA needs the ONNX Runtime engine, which this version does not have yet`);
+  }
   const [first, last] = resolveRange(manifest, options.iterations, run);
   const dir = lcaDir(run, options.method);
   const gradientDir = gradientsDir(run, options.method);

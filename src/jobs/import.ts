@@ -9,7 +9,7 @@ import { loadExampleData } from '../interop/data.js';
 import { inspectModel, readOnnxFile } from '../interop/onnx-file.js';
 import { planParameters, rowsOf } from '../interop/parameters.js';
 import { MANIFEST_FORMAT, writeManifest, type Manifest } from '../store/manifest.js';
-import { stageDir } from '../store/run-dir.js';
+import { assertWritable, stageDir } from '../store/run-dir.js';
 import { rowsDescription } from '../store/steps.js';
 import { createWeightsWriter, WEIGHTS_FILE } from '../store/weights.js';
 import { SUPPORTED_OPS } from '../engine/ops.js';
@@ -44,6 +44,7 @@ function stepsOfStack(files: CheckpointFile[], count: number, steps: number[] | 
 
 export async function runImport(options: ImportOptions): Promise<Manifest> {
   const { reporter } = options;
+  assertWritable(options.out, options.force); // before reading anything large
   const model = readOnnxFile(options.model);
   const graph = inspectModel(model, options.model, SUPPORTED_OPS);
   const files = orderCheckpoints(options.checkpoints.flatMap(expandPattern), options.steps);
@@ -80,7 +81,7 @@ export async function runImport(options: ImportOptions): Promise<Manifest> {
       created: new Date().toISOString(),
       config: { model: 'imported', dataset: data.name, data_dir: options.dataDir ?? null, eval_batch_size: options.evalBatchSize ?? Math.min(DEFAULT_IMPORT_EVAL_BATCH, data.train.count) },
       model: {
-        name: model.graph.name || path.basename(options.model, '.onnx'),
+        name: path.basename(options.model, '.onnx'), // exporters' graph names are generic (torch_jit)
         parameters: plan.variables.reduce((n, v) => n + v.size, 0),
         variables: plan.variables,
         uses_batch_statistics: graph.usesBatchStatistics,

@@ -12,6 +12,7 @@ import type { Cell, Report } from '../report/format.js';
 import { openRowFile } from '../store/arrow-rows.js';
 import { firstPartMetadata, lcaDir, listParts, missingRanges, type PartFile } from '../store/lca-parts.js';
 import { readManifest } from '../store/manifest.js';
+import { rowsContext } from '../store/steps.js';
 import { listTemporaries } from '../store/temporaries.js';
 
 export interface StatusOptions {
@@ -70,6 +71,7 @@ export async function runStatus(options: StatusOptions): Promise<Report> {
     report: 'status',
     context: {
       run, model: manifest.model.name, dataset: manifest.dataset.name, train_backend: describeBackend(manifest.backend), created: manifest.created,
+      ...rowsContext(manifest), // sparse checkpoints (lca import): k training steps per row
       ...(subsets.length > 0 ? { subset: subsets.join(', ') } : {}), // approximate LCA (lca compute --subset) says so
     },
     summary: { iterations: manifest.training.iterations, parameters: manifest.model.parameters },

@@ -9,6 +9,7 @@ import { layerOf } from '../models/network.js';
 import type { Cell, Report } from '../report/format.js';
 import { firstPartMetadata, lcaDir, listParts, readLcaBatches } from '../store/lca-parts.js';
 import { isSynthetic, readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
+import { rowsDescription } from '../store/steps.js';
 import { describeSubset } from '../lca/subset.js';
 
 export interface SourceOptions {
@@ -131,7 +132,8 @@ export class RunSource {
     const approximate = this.subset === null ? '' : `, LCA on a subset: ${describeSubset({ count: this.subset, of: dataset.train_count })}`;
     const [first, last] = this.range;
     const rows = first === 0 && last === training.iterations - 1 ? `all ${training.iterations} iterations` : `iterations ${first}:${last + 1} of ${training.iterations}`;
-    return `run ${path.basename(path.resolve(this.run))} · ${model.name} on ${dataset.name} (${data}) · ${rows} · trained on ${describeBackend(backend)}, LCA computed on ${this.computeBackend} (${this.method}${approximate})`;
+    const steps = rowsDescription(this.manifest);
+    return `run ${path.basename(path.resolve(this.run))} · ${model.name} on ${dataset.name} (${data}) · ${rows}${steps ? ` (${steps})` : ''} · trained on ${describeBackend(backend)}, LCA computed on ${this.computeBackend} (${this.method}${approximate})`;
   }
 }
 

@@ -23,3 +23,9 @@ export function rowsDescription(manifest: Manifest): string | null {
   if (max === 1) return null;
   return min === max ? `${min} steps per row` : `${min}–${max} steps per row`;
 }
+
+/** The context entry every report adds for such runs: `{ rows: '10 steps per row' }`, or nothing. */
+export const rowsContext = (manifest: Manifest): { rows?: string } => {
+  const rows = rowsDescription(manifest);
+  return rows === null ? {} : { rows };
+};
