@@ -1,10 +1,11 @@
 // Composing layers: a sequence, a residual connection, and a Network from its body.
 import * as tf from '@tensorflow/tfjs';
+import { emitResidualJoin } from '../engine/emit.js';
 import type { Layer } from './layers.js';
 import type { Network } from './network.js';
 
-/** Splits `params` into consecutive runs, one per layer, by each layer's variable count. */
-function splitParams(layers: readonly Layer[], params: readonly tf.Tensor[]): (readonly tf.Tensor[])[] {
+/** Splits `params` (tensors, or their names in a graph) into consecutive runs, one per layer, by each layer's variable count. */
+function splitParams<T>(layers: readonly Layer[], params: readonly T[]): (readonly T[])[] {
   let at = 0;
   return layers.map((layer) => {
     const own = params.slice(at, at + layer.variables.length);
@@ -21,6 +22,10 @@ export function sequential(layers: readonly Layer[]): Layer {
     apply: (params, x) => {
       const parts = splitParams(layers, params);
       return layers.reduce((h, layer, i) => layer.apply(parts[i], h), x);
+    },
+    onnx: (g, params, x) => {
+      const parts = splitParams(layers, params);
+      return layers.reduce((h, layer, i) => layer.onnx(g, parts[i], h), x);
     },
   };
 }
@@ -39,6 +44,11 @@ export function residual(main: Layer, shortcut?: Layer): Layer {
       const skip = shortcut === undefined ? x : shortcut.apply(shortcutParams, x);
       return tf.relu(tf.add(main.apply(mainParams, x), skip));
     },
+    onnx: (g, params, x) => {
+      const [mainParams, shortcutParams] = splitParams(parts, params);
+      const skip = shortcut === undefined ? x : shortcut.onnx(g, shortcutParams, x);
+      return emitResidualJoin(g, main.onnx(g, mainParams, x), skip);
+    },
   };
 }
 
@@ -52,5 +62,6 @@ export function networkOf(spec: { name: string; inputShape: [number, number, num
     variables: body.variables,
     usesBatchStatistics: body.usesBatchStatistics,
     logits: (params, images) => body.apply(params, images) as tf.Tensor2D,
+    onnxLogits: (g, params, images) => body.onnx(g, params, { name: images, layout: 'nhwc' }).name,
   };
 }

@@ -1,6 +1,8 @@
 // Layer builders shared by every network: each declares its variables (names, shapes, initialisers)
 // and a pure forward function of exactly those parameters (original-conventions.md §3, "Shared conventions").
 import * as tf from '@tensorflow/tfjs';
+import { emitBatchNorm, emitConv, emitDense, emitFlatten, emitGlobalAveragePool, emitMaxPool2, withActivation, type OnnxValue } from '../engine/emit.js';
+import type { GraphBuilder } from '../engine/onnx/builder.js';
 import { batchNormTraining } from './batch-norm.js';
 import type { VariableSpec } from './network.js';
 
@@ -11,15 +13,18 @@ export interface Layer {
   readonly usesBatchStatistics: boolean;
   /** The forward pass; `params` holds exactly this layer's variables, in `variables` order. */
   apply(params: readonly tf.Tensor[], x: tf.Tensor): tf.Tensor;
+  /** The same forward pass written as ONNX nodes; `params` names this layer's variables, in `variables` order. */
+  onnx(g: GraphBuilder, params: readonly string[], x: OnnxValue): OnnxValue;
 }
 
 export type Activation = 'relu' | 'linear';
 
 /** A layer without variables. */
-const stateless = (apply: (x: tf.Tensor) => tf.Tensor): Layer => ({
+const stateless = (apply: (x: tf.Tensor) => tf.Tensor, onnx: (g: GraphBuilder, x: OnnxValue) => OnnxValue): Layer => ({
   variables: [],
   usesBatchStatistics: false,
   apply: (_params, x) => apply(x),
+  onnx: (g, _params, x) => onnx(g, x),
 });
 
 // tf.layers.Dense / Conv2D with use_bias=True, zero bias and He truncated-normal kernels (spec §3).
@@ -35,6 +40,7 @@ export function dense(name: string, spec: { in: number; out: number; activation:
     usesBatchStatistics: false,
     apply: ([kernel, bias], x) =>
       tf.fused.matMul({ a: x as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation: spec.activation }),
+    onnx: (g, params, x) => withActivation(g, emitDense(g, params, x), spec.activation),
   };
 }
 
@@ -53,6 +59,7 @@ export function conv2d(name: string, spec: { size: number; in: number; out: numb
       tf.fused.conv2d({
         x: x as tf.Tensor4D, filter: kernel as tf.Tensor4D, strides: stride, pad: 'same', bias, activation: spec.activation,
       }),
+    onnx: (g, params, x) => withActivation(g, emitConv(g, params, x, spec.size, stride), spec.activation),
   };
 }
 
@@ -73,23 +80,24 @@ export function batchNorm(name: string, channels: number): Layer {
     ],
     usesBatchStatistics: true,
     apply: ([gamma, beta], x) => batchNormTraining(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, BATCH_NORM_EPSILON),
+    onnx: (g, params, x) => emitBatchNorm(g, params, x, channels, BATCH_NORM_EPSILON),
   };
 }
 
-export const relu = (): Layer => stateless((x) => tf.relu(x));
+export const relu = (): Layer => stateless((x) => tf.relu(x), (g, x) => withActivation(g, x, 'relu'));
 
 /** MaxPool 2×2, stride 2, 'valid' padding (spec §3). */
-export const maxPool2 = (): Layer => stateless((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'));
+export const maxPool2 = (): Layer => stateless((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), emitMaxPool2);
 
 /** [N, H, W, C] → [N, H·W·C] in C order, as numpy's reshape and TF's Flatten. */
-export const flatten = (): Layer => stateless((x) => tf.reshape(x, [x.shape[0], -1]));
+export const flatten = (): Layer => stateless((x) => tf.reshape(x, [x.shape[0], -1]), emitFlatten);
 
 /** GlobalAveragePooling2D: the mean over H and W, [N, H, W, C] → [N, C]. */
-export const globalAveragePool = (): Layer => stateless((x) => tf.mean(x, [1, 2]));
+export const globalAveragePool = (): Layer => stateless((x) => tf.mean(x, [1, 2]), emitGlobalAveragePool);
 
 /**
  * Dropout is the identity, in training too: the original exports tf.layers.Dropout, whose
  * `training` argument defaults to False, and never passes it, so every Dropout runs in inference
  * mode (spec §3 shared conventions, §11.3). Kept in the architecture tables so they read like the original.
  */
-export const dropout = (_rate: number): Layer => stateless((x) => x);
+export const dropout = (_rate: number): Layer => stateless((x) => x, (_g, x) => x);

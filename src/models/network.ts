@@ -1,6 +1,7 @@
 // What every network exposes: its variables (names, shapes, initialisers, in the original
 // code's creation order) and a pure function from parameters and images to logits.
 import type * as tf from '@tensorflow/tfjs';
+import type { GraphBuilder } from '../engine/onnx/builder.js';
 
 export type Initializer = 'he_truncated_normal' | 'zeros' | 'ones';
 
@@ -19,6 +20,8 @@ export interface Network {
   usesBatchStatistics: boolean;
   /** logits [N, classes] from params (in `variables` order) and images [N, H, W, C]. */
   logits(params: readonly tf.Tensor[], images: tf.Tensor4D): tf.Tensor2D;
+  /** The same logits as ONNX nodes appended to `g`, from the named parameters and images [N, H, W, C]; returns the logits' name. */
+  onnxLogits(g: GraphBuilder, params: readonly string[], images: string): string;
   /** Present where the first layer is dense on the raw input (see FirstLayerSplit). */
   firstLayer?: FirstLayerSplit;
 }
