@@ -1,0 +1,123 @@
+// Backward rules of the windowed ops on N, C, spatial… tensors: Conv, MaxPool, AveragePool and
+// GlobalAveragePool. Pads are made explicit first (auto_pad SAME_UPPER is TF's 'same').
+import { attr, type GraphBuilder } from '../onnx/builder.js';
+import { DataType } from '../onnx/model.js';
+import { intAttr, intsAttr, windowOf, type Window } from '../shapes.js';
+import type { OpRule, RuleContext } from './rule.js';
+import { runtimeShape, unsupported } from './rule.js';
+
+const spatialOf = (ctx: RuleContext, name: string): number[] => ctx.shape(name).slice(2) as number[];
+
+/**
+ * The transpose of a strided window onto the input's exact spatial size: an unpadded ConvTranspose
+ * (ORT mishandles asymmetric pads there: TF 'same' with stride 2 gave gradients 1e-2 off), then the
+ * begin pads cut off and the end trimmed, or zero-filled where the forward's windows never reached.
+ */
+function transposedWindow(g: GraphBuilder, dy: string, kernel: string, w: Window, inputSize: number[], group: number): string {
+  const k = inputSize.length;
+  const full = w.out.map((o, i) => (o - 1) * w.strides[i] + (w.kernel[i] - 1) * w.dilations[i] + 1);
+  const spread = g.op('ConvTranspose', [dy, kernel], {
+    strides: attr.ints(w.strides), dilations: attr.ints(w.dilations), group: attr.int(group), kernel_shape: attr.ints(w.kernel),
+  });
+  const shortfall = inputSize.map((size, i) => Math.max(w.pads[i] + size - full[i], 0));
+  const filled = shortfall.some((s) => s > 0)
+    ? g.op('Pad', [spread, g.int64s([0, 0, ...inputSize.map(() => 0), 0, 0, ...shortfall])])
+    : spread;
+  const trimmed = inputSize.some((size, i) => w.pads[i] > 0 || full[i] + shortfall[i] - w.pads[i] !== size);
+  if (!trimmed) return filled;
+  const axes = inputSize.map((_, i) => i + 2);
+  return g.op('Slice', [filled, g.int64s(w.pads.slice(0, k)), g.int64s(inputSize.map((size, i) => w.pads[i] + size)), g.int64s(axes)]);
+}
+
+/**
+ * Y = X ⋆ W + b. ∂X is the transposed convolution of dY. ∂W correlates X with dY over the batch:
+ * as a Conv of Xᵀ (C, N, …) by dYᵀ (M, N, …) as the filter, strides and dilations swapped, then sliced
+ * to the kernel's size (a remainder the forward stride skipped makes the result larger) and transposed back.
+ */
+const conv: OpRule = {
+  backward: (ctx, [dy]) => {
+    if (!dy) return [];
+    const { g, node } = ctx;
+    const [x, weights, bias] = node.inputs;
+    if (intAttr(node, 'group', 1) !== 1) throw unsupported(ctx, 'a grouped Conv');
+    const wShape = ctx.shape(weights) as number[];
+    const kernel = wShape.slice(2);
+    const w = windowOf(node, ctx.shape(x), kernel);
+    const size = spatialOf(ctx, x);
+    const k = kernel.length;
+    const swap = [1, 0, ...kernel.map((_, i) => i + 2)];
+    const dx = ctx.needs(0) ? transposedWindow(g, dy, weights, w, size, 1) : undefined;
+    let dw: string | undefined;
+    if (ctx.needs(1)) {
+      const correlation = g.op('Conv', [g.transpose(x, swap), g.transpose(dy, swap)], {
+        strides: attr.ints(w.dilations), dilations: attr.ints(w.strides), pads: attr.ints(w.pads),
+      });
+      const reach = size.map((s, i) => Math.floor((s + w.pads[i] + w.pads[i + k] - ((w.out[i] - 1) * w.strides[i] + 1)) / w.dilations[i]) + 1);
+      const fitted = reach.every((r, i) => r === kernel[i])
+        ? correlation
+        : g.op('Slice', [correlation, g.int64s(kernel.map(() => 0)), g.int64s(kernel), g.int64s(kernel.map((_, i) => i + 2))]);
+      dw = g.transpose(fitted, swap);
+    }
+    const db = bias && ctx.needs(2) ? g.reduce('ReduceSum', dy, [0, ...kernel.map((_, i) => i + 2)], false) : undefined;
+    return [dx, dw, db];
+  },
+};
+
+/** MaxPool: the forward also returns the argmax indices (flat, over the whole input), and the backward scatters dY there. */
+const maxPool: OpRule = {
+  forward: (ctx) => {
+    if (intAttr(ctx.node, 'storage_order', 0) !== 0) throw unsupported(ctx, 'MaxPool with storage_order 1');
+    const indices = ctx.node.outputs[1] || ctx.g.fresh('argmax');
+    ctx.g.add('MaxPool', ctx.node.inputs, ctx.node.attributes, [ctx.node.outputs[0], indices]);
+    return { indices };
+  },
+  backward: (ctx, [dy]) => {
+    if (!dy) return [];
+    const { g } = ctx;
+    const x = ctx.node.inputs[0];
+    const flat = g.int64s([-1]);
+    const zeros = g.op('ConstantOfShape', [g.reshape(g.op('Size', [x]), [1])], { value: { kind: 'tensor', value: { name: '', dataType: DataType.FLOAT, dims: [1], data: new Float32Array(1) } } });
+    const scattered = g.op('ScatterElements', [zeros, g.reshape(ctx.saved.indices, flat), g.reshape(dy, flat)], { axis: attr.int(0), reduction: attr.string('add') });
+    return [g.reshape(scattered, runtimeShape(g, x))];
+  },
+};
+
+/**
+ * AveragePool: each output spreads dY/count over its window, a depthwise ConvTranspose with a kernel
+ * of 1/(kernel size). Where padding is excluded from the count, dY is first divided by the share of
+ * each window that is inside the input.
+ */
+const averagePool: OpRule = {
+  backward: (ctx, [dy]) => {
+    if (!dy) return [];
+    const { g, node } = ctx;
+    const x = node.inputs[0];
+    if (intAttr(node, 'ceil_mode', 0) === 1) throw unsupported(ctx, 'AveragePool with ceil_mode 1');
+    const kernel = intsAttr(node, 'kernel_shape') ?? [];
+    const w = windowOf(node, ctx.shape(x), kernel);
+    const channels = ctx.shape(x)[1];
+    if (typeof channels !== 'number') throw unsupported(ctx, 'a channel count that is not static');
+    const area = kernel.reduce((a, b) => a * b, 1);
+    let scaled = dy;
+    if (intAttr(node, 'count_include_pad', 0) === 0 && w.pads.some((p) => p > 0)) {
+      const ones = g.op('ConstantOfShape', [runtimeShape(g, x)], { value: { kind: 'tensor', value: { name: '', dataType: DataType.FLOAT, dims: [1], data: Float32Array.of(1) } } });
+      const inside = g.op('AveragePool', [ones], { ...node.attributes, count_include_pad: attr.int(1) });
+      scaled = g.op('Div', [dy, inside]);
+    }
+    const spread = g.floats(new Array<number>(channels * area).fill(1 / area), [channels, 1, ...kernel]);
+    return [transposedWindow(g, scaled, spread, w, spatialOf(ctx, x), channels)];
+  },
+};
+
+/** GlobalAveragePool: ∂X = dY broadcast over the spatial axes, divided by their size. */
+const globalAveragePool: OpRule = {
+  backward: (ctx, [dy]) => {
+    if (!dy) return [];
+    const x = ctx.node.inputs[0];
+    const area = spatialOf(ctx, x).reduce((a, b) => a * b, 1);
+    if (!Number.isFinite(area)) throw unsupported(ctx, 'a spatial size that is not static');
+    return [ctx.g.op('Mul', [ctx.g.op('Expand', [dy, runtimeShape(ctx.g, x)]), ctx.g.scalar(1 / area)])];
+  },
+};
+
+export const convRules: Record<string, OpRule> = { Conv: conv, MaxPool: maxPool, AveragePool: averagePool, GlobalAveragePool: globalAveragePool };

@@ -1,0 +1,64 @@
+// BatchNormalization's backward in closed form. Training form (training_mode = 1): the batch's mean
+// and biased variance, written out as ops so x̂ and 1/σ are kept, and the gradient flowing through both
+// (Ioffe & Szegedy 2015 §3; lca's TF.js reference is src/models/batch-norm.ts). Inference form: the
+// running statistics are constants and the op is affine per channel.
+import { attr } from '../onnx/builder.js';
+import { floatAttr, intAttr } from '../shapes.js';
+import type { OpRule, RuleContext } from './rule.js';
+import { unsupported } from './rule.js';
+
+/** Axes reduced per channel (all but 1) and the shape [1, C, 1, …] that broadcasts a per-channel vector. */
+function geometry(ctx: RuleContext): { axes: number[]; perChannel: number[]; channels: number } {
+  const shape = ctx.shape(ctx.node.inputs[0]);
+  const channels = shape[1];
+  if (typeof channels !== 'number') throw unsupported(ctx, 'a channel count that is not static');
+  const axes = shape.map((_, i) => i).filter((i) => i !== 1);
+  return { axes, perChannel: shape.map((_, i) => (i === 1 ? channels : 1)), channels };
+}
+
+const training = (ctx: RuleContext): boolean => intAttr(ctx.node, 'training_mode', 0) === 1;
+
+export const batchNormalization: OpRule = {
+  forward: (ctx) => {
+    const { g, node } = ctx;
+    const [x, scale, bias, mean, variance] = node.inputs;
+    const { axes, perChannel } = geometry(ctx);
+    const epsilon = g.scalar(floatAttr(node, 'epsilon', 1e-5));
+    const [centred, rstd] = training(ctx)
+      ? (() => {
+        const c = g.op('Sub', [x, g.reduce('ReduceMean', x, axes, true)]);
+        const variance = g.reduce('ReduceMean', g.op('Mul', [c, c]), axes, true);
+        return [c, g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [variance, epsilon])])])];
+      })()
+      : [g.op('Sub', [x, g.reshape(mean, perChannel)]), g.reshape(g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [variance, epsilon])])]), perChannel)];
+    const normalised = g.op('Mul', [centred, rstd]);
+    g.add('Add', [g.op('Mul', [normalised, g.reshape(scale, perChannel)]), g.reshape(bias, perChannel)], {}, [node.outputs[0]]);
+    return { normalised, rstd };
+  },
+  /**
+   * dβ = Σ dy, dγ = Σ dy·x̂ (over all axes but the channel). Inference: dx = γ/σ·dy. Training:
+   * dx = (γ/σ)·(dy − dβ/m − x̂·dγ/m), m = the values per channel in this batch.
+   */
+  backward: (ctx, [dy]) => {
+    if (!dy) return [];
+    const { g, node } = ctx;
+    if (ctx.needs(3) || ctx.needs(4)) throw unsupported(ctx, 'a gradient with respect to the running statistics');
+    const { axes, perChannel, channels } = geometry(ctx);
+    const { normalised, rstd } = ctx.saved;
+    const dBeta = g.reduce('ReduceSum', dy, axes, true);
+    const dGamma = g.reduce('ReduceSum', g.op('Mul', [dy, normalised]), axes, true);
+    const gain = g.op('Mul', [g.reshape(node.inputs[1], perChannel), rstd]);
+    let dx: string | undefined;
+    if (ctx.needs(0)) {
+      if (training(ctx)) {
+        const perValue = g.op('Div', [g.scalar(channels), g.op('Cast', [g.op('Size', [node.inputs[0]])], { to: attr.int(1) })]); // 1/m
+        const centred = g.op('Sub', [dy, g.op('Mul', [dBeta, perValue])]);
+        dx = g.op('Mul', [gain, g.op('Sub', [centred, g.op('Mul', [normalised, g.op('Mul', [dGamma, perValue])])])]);
+      } else {
+        dx = g.op('Mul', [dy, gain]);
+      }
+    }
+    const flat = [channels];
+    return [dx, ctx.needs(1) ? g.reshape(dGamma, flat) : undefined, ctx.needs(2) ? g.reshape(dBeta, flat) : undefined];
+  },
+};
