@@ -7,13 +7,9 @@ import { UsageError } from '../errors.js';
 import { disposeBatch, gatherBatch, sliceBatch } from '../models/batches.js';
 import { accumulateLossAndGradientWith, accumulateSplitLossAndGradient, batchLossSumWith, withParameters, type Batch } from '../models/loss.js';
 import { layoutOf, type FirstLayerSplit, type Network } from '../models/network.js';
+import { BatchSums, planBatches, type LossAndGradient } from './batch-plan.js';
 
-export interface LossAndGradient {
-  loss: number;
-  gradient: Float64Array; // [K], θ's flat layout
-  /** With `byClass`: L_c (NaN for a class with no examples) and ∇L_c ([K] each), per class id. */
-  classes?: { losses: number[]; gradients: Float64Array[] };
-}
+export { orderByClass, type LossAndGradient } from './batch-plan.js';
 
 export interface ObjectiveOptions {
   /** The examples to use, in evaluation order (a subset); default every example in stored order. */
@@ -45,26 +41,13 @@ const sameValues = (a: Float32Array, b: Float32Array): boolean => {
   return true;
 };
 
-/** The indices sorted stably by label: class 0's examples first, each class in its original order. */
-export function orderByClass(labels: Uint8Array, indices: Int32Array, numClasses: number): { order: Int32Array; counts: number[] } {
-  const counts = new Array<number>(numClasses).fill(0);
-  for (const i of indices) counts[labels[i]]++;
-  const next = counts.map((_, c) => counts.slice(0, c).reduce((a, b) => a + b, 0));
-  const order = new Int32Array(indices.length);
-  for (const i of indices) order[next[labels[i]]++] = i;
-  return { order, counts };
-}
-
-// The original evaluates in contiguous batches and drops the remainder (original-conventions.md
-// §11.1); here the last, shorter batch is kept so that L covers every example. For the paper's
-// sets (55,000 / 11,000 and 45,000 / 2,500 or 5,000) there is no remainder and both agree.
 // With batch norm each evaluation batch normalises with its own statistics, so the batch size
 // is part of the definition of L and is recorded with every result; for the same reason
 // class-homogeneous batches would change L itself, so `byClass` is refused for such networks.
 export class FullDatasetObjective {
   readonly count: number;
   /** Examples per class (byClass only). */
-  readonly classCounts: number[] = [];
+  readonly classCounts: number[];
   private readonly batches: { batch: Batch; label: number }[] = [];
   private readonly size: number;
   /**
@@ -82,31 +65,10 @@ export class FullDatasetObjective {
     const { indices, byClass = false, firstLayer = true } = options;
     if (byClass && net.usesBatchStatistics) throw new UsageError(`${net.name}: per-class LCA needs class-homogeneous batches, which would change a batch-norm network's loss`);
     this.count = indices?.length ?? set.count;
-    if (!indices && !byClass) {
-      // Contiguous slices: no copy, and bit for bit what compute did before subsets and classes existed.
-      for (let start = 0; start < set.count; start += evalBatchSize) {
-        this.batches.push({ batch: sliceBatch(net, set, start, Math.min(evalBatchSize, set.count - start)), label: -1 });
-      }
-    } else {
-      const all = indices ?? Int32Array.from({ length: set.count }, (_, i) => i);
-      // Without classes, one run of examples; with them, one run per class, so no batch crosses a class boundary.
-      const runs: { label: number; examples: Int32Array }[] = [];
-      if (byClass) {
-        const { order, counts } = orderByClass(set.labels, all, net.numClasses);
-        this.classCounts = counts;
-        let start = 0;
-        counts.forEach((n, label) => {
-          runs.push({ label, examples: order.subarray(start, start + n) });
-          start += n;
-        });
-      } else {
-        runs.push({ label: -1, examples: all });
-      }
-      for (const { label, examples } of runs) {
-        for (let start = 0; start < examples.length; start += evalBatchSize) {
-          this.batches.push({ batch: gatherBatch(net, set, examples.subarray(start, Math.min(start + evalBatchSize, examples.length))), label });
-        }
-      }
+    const plan = planBatches(set, net.numClasses, evalBatchSize, { indices, byClass });
+    this.classCounts = plan.classCounts;
+    for (const b of plan.batches) {
+      this.batches.push({ batch: 'start' in b ? sliceBatch(net, set, b.start, b.count) : gatherBatch(net, set, b.examples), label: b.label });
     }
     const split = net.firstLayer;
     if (firstLayer && split && 3 * this.count * net.variables[split.kernel].shape[1] * 4 <= FIRST_LAYER_BYTES) {
@@ -166,29 +128,12 @@ export class FullDatasetObjective {
 
   /** Σ over the evaluation batches of `accumulate(batch index, gradient, scale)`, per class with `byClass`. */
   private sum(accumulate: (k: number, gradient: Float64Array, scale: number) => number): LossAndGradient {
-    const gradient = new Float64Array(this.size);
-    if (this.classCounts.length === 0) {
-      let sum = 0;
-      for (let k = 0; k < this.batches.length; k++) sum += accumulate(k, gradient, 1 / this.count);
-      return { loss: sum / this.count, gradient };
-    }
-    // ∇L_c = (1/n_c) Σ_{i in c} ∇ℓ_i, and L = Σ_c (n_c/N) L_c, ∇L = Σ_c (n_c/N) ∇L_c.
-    const counts = this.classCounts;
-    const gradients = counts.map(() => new Float64Array(this.size));
-    const sums = counts.map(() => 0);
+    const sums = new BatchSums(this.size, this.count, this.classCounts);
     this.batches.forEach(({ label }, k) => {
-      sums[label] += accumulate(k, gradients[label], 1 / counts[label]);
+      const { gradient, scale } = sums.target(label);
+      sums.addLoss(label, accumulate(k, gradient, scale));
     });
-    counts.forEach((n, c) => {
-      const weight = n / this.count;
-      const g = gradients[c];
-      if (n > 0) for (let i = 0; i < gradient.length; i++) gradient[i] += weight * g[i];
-    });
-    return {
-      loss: sums.reduce((a, b) => a + b, 0) / this.count,
-      gradient,
-      classes: { losses: sums.map((s, c) => (counts[c] > 0 ? s / counts[c] : Number.NaN)), gradients },
-    };
+    return sums.result();
   }
 
   dispose(): void {

@@ -1,0 +1,97 @@
+// L(θ) and ∇L(θ) over a whole dataset (or a subset, or per class) on ONNX Runtime: the same evaluation
+// batches and sums as the TF.js FullDatasetObjective (lca/batch-plan.ts), each batch one run of the
+// network's gradient model. Images stay where the dataset holds them (contiguous batches are views);
+// θ's variables are fed as views of θ, so a point costs no copy on the JavaScript side.
+import { gatherExamples } from '../data/imageset.js';
+import type { ImageSet } from '../data/types.js';
+import { UsageError } from '../errors.js';
+import { BatchSums, planBatches, type LossAndGradient } from '../lca/batch-plan.js';
+import type { ObjectiveOptions, SegmentPoint } from '../lca/full-dataset.js';
+import { layoutOf, type Network, type VariableSlot } from '../models/network.js';
+import { gradientGraph } from './autodiff.js';
+import { forwardGraph, LOGITS } from './forward.js';
+import { openGradientSession, type GradientBatch, type GradientSession, type Provider } from './session.js';
+
+export interface EngineOptions {
+  provider: Provider;
+  /** ORT's intra-op threads; fixed, so that results are the same bytes from run to run. */
+  threads: number;
+  profile?: boolean;
+}
+
+const int64Labels = (labels: Uint8Array): BigInt64Array => BigInt64Array.from(labels, (l) => BigInt(l));
+
+// With batch norm each evaluation batch normalises with its own statistics, so the batch size is part of
+// the definition of L; class-homogeneous batches would change L itself, so `byClass` is refused there.
+export class OrtFullDatasetObjective {
+  readonly count: number;
+  /** Examples per class (byClass only). */
+  readonly classCounts: number[];
+  private readonly slots: VariableSlot[];
+  private readonly size: number;
+
+  private constructor(
+    readonly evalBatchSize: number,
+    private readonly batches: (GradientBatch & { label: number })[],
+    private readonly session: GradientSession,
+    net: Network,
+    count: number,
+    classCounts: number[],
+  ) {
+    const { slots, total } = layoutOf(net.variables);
+    this.slots = slots;
+    this.size = total;
+    this.count = count;
+    this.classCounts = classCounts;
+  }
+
+  /** Builds the network's gradient model, opens its session and lays out the evaluation batches. */
+  static async open(net: Network, set: ImageSet, evalBatchSize: number, engine: EngineOptions, options: ObjectiveOptions = {}): Promise<OrtFullDatasetObjective> {
+    const { indices, byClass = false } = options;
+    if (byClass && net.usesBatchStatistics) throw new UsageError(`${net.name}: per-class LCA needs class-homogeneous batches, which would change a batch-norm network's loss`);
+    const pixels = net.inputShape.reduce((a, b) => a * b, 1);
+    const plan = planBatches(set, net.numClasses, evalBatchSize, { indices, byClass });
+    const batches = plan.batches.map((b) => {
+      if ('start' in b) {
+        const images = set.images.subarray(b.start * pixels, (b.start + b.count) * pixels);
+        return { images, labels: int64Labels(set.labels.subarray(b.start, b.start + b.count)), label: b.label };
+      }
+      const gathered = gatherExamples(set.images, set.labels, pixels, b.examples);
+      return { images: gathered.images, labels: int64Labels(gathered.labels), label: b.label };
+    });
+    const parameters = layoutOf(net.variables).slots.map((s) => s.name);
+    const session = await openGradientSession(gradientGraph(forwardGraph(net), { logits: LOGITS, parameters }), engine);
+    return new OrtFullDatasetObjective(evalBatchSize, batches, session, net, indices?.length ?? set.count, plan.classCounts);
+  }
+
+  private views(theta: Float32Array): Float32Array[] {
+    if (theta.length !== this.size) throw new UsageError(`θ has ${theta.length} values, the network ${this.size}`);
+    return this.slots.map((s) => theta.subarray(s.offset, s.offset + s.size));
+  }
+
+  /** L(θ). It runs the gradient model (nothing in lca evaluates L alone on a hot path). */
+  async loss(theta: Float32Array): Promise<number> {
+    return (await this.lossAndGradient(theta)).loss;
+  }
+
+  /** L and ∇L at θ (with byClass, per class too). `at` is accepted for the TF.js objective's surface and not needed here. */
+  async lossAndGradient(theta: Float32Array, _at?: SegmentPoint): Promise<LossAndGradient> {
+    const parameters = this.views(theta);
+    const sums = new BatchSums(this.size, this.count, this.classCounts);
+    for (const batch of this.batches) {
+      const { lossSum, gradients } = await this.session.run(batch, parameters);
+      const { gradient, scale } = sums.target(batch.label);
+      this.slots.forEach((slot, v) => {
+        const g = gradients[v];
+        const out = gradient.subarray(slot.offset, slot.offset + slot.size);
+        for (let i = 0; i < g.length; i++) out[i] += scale * g[i];
+      });
+      sums.addLoss(batch.label, lossSum);
+    }
+    return sums.result();
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

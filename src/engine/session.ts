@@ -1,0 +1,96 @@
+// An ONNX Runtime session over a gradient model (autodiff.ts): feeds a batch and θ's variables as
+// tensors over the caller's memory, returns the loss sum and one gradient per parameter. The only file
+// of the engine that loads onnxruntime-node. A fixed intra-op thread count and sequential execution
+// make the reductions' order, and so the bytes of every result, the same from run to run.
+import * as ort from 'onnxruntime-node';
+import { LcaError } from '../errors.js';
+import { gradientName, LABELS, LOSS_SUM } from './autodiff.js';
+import { encodeModel } from './onnx/encode.js';
+import type { OnnxModel } from './onnx/model.js';
+
+export type Provider = 'cpu' | 'cuda';
+
+export interface SessionOptions {
+  provider: Provider;
+  threads: number;
+  /** ORT's per-op profile (a JSON file in the working directory), for tuning. */
+  profile?: boolean;
+}
+
+export interface GradientBatch {
+  /** [count, H, W, C], row-major, as lca stores images. */
+  images: Float32Array;
+  /** [count] class ids. */
+  labels: BigInt64Array;
+}
+
+export interface GradientResult {
+  lossSum: number;
+  /** ∂lossSum/∂parameter, in the model's parameter order; absent in a loss-only model. */
+  gradients: Float32Array[];
+}
+
+export interface GradientSession {
+  run(batch: GradientBatch, parameters: readonly Float32Array[]): Promise<GradientResult>;
+  release(): Promise<void>;
+}
+
+const staticDims = (shape: (number | string)[], what: string): number[] => {
+  if (!shape.every((d): d is number => typeof d === 'number')) throw new LcaError(`${what}: shape ${JSON.stringify(shape)} is not static`);
+  return shape;
+};
+
+/** ORT's own message says which library failed to load; the line says what to install. */
+async function create(bytes: Uint8Array, options: SessionOptions): Promise<ort.InferenceSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: [options.provider],
+      intraOpNumThreads: options.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      enableProfiling: options.profile ?? false,
+      logSeverityLevel: 3, // errors only: ORT's warnings are about graph rewrites, not the user's input
+    });
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0];
+    if (options.provider === 'cuda') throw new LcaError(`ONNX Runtime's CUDA provider cannot start (${reason}); it needs onnxruntime-node's CUDA 12 libraries (reinstall with ONNXRUNTIME_NODE_INSTALL=cuda12) and CUDA 12 with cuDNN 9`);
+    throw new LcaError(`ONNX Runtime cannot load the gradient model: ${reason}`);
+  }
+}
+
+/**
+ * A session over `model`, whose inputs are one image input, `labels` and the parameters, and whose
+ * outputs are `loss_sum` and, for a gradient model, `grad:<parameter>` per parameter.
+ */
+export async function openGradientSession(model: OnnxModel, options: SessionOptions): Promise<GradientSession> {
+  if (!Number.isInteger(options.threads) || options.threads < 1) throw new LcaError(`threads must be a positive integer, got ${options.threads}`);
+  const [imageInput, , ...parameterInputs] = model.graph.inputs;
+  if (model.graph.inputs[1]?.name !== LABELS) throw new LcaError(`the gradient model's second input is not '${LABELS}'`);
+  const pixelShape = staticDims(imageInput.shape.slice(1), imageInput.name);
+  const pixels = pixelShape.reduce((a, b) => a * b, 1);
+  const parameterShapes = parameterInputs.map((v) => staticDims(v.shape, v.name));
+  const outputs = model.graph.outputs.map((o) => o.name);
+  const withGradients = outputs.includes(gradientName(parameterInputs[0]?.name ?? ''));
+  const session = await create(encodeModel(model), options);
+  return {
+    async run(batch, parameters) {
+      const count = batch.labels.length;
+      if (batch.images.length !== count * pixels) throw new LcaError(`a batch of ${count} labels needs ${count * pixels} pixel values, got ${batch.images.length}`);
+      if (parameters.length !== parameterInputs.length) throw new LcaError(`the model takes ${parameterInputs.length} parameters, got ${parameters.length}`);
+      const feeds: Record<string, ort.Tensor> = {
+        [imageInput.name]: new ort.Tensor('float32', batch.images, [count, ...pixelShape]),
+        [LABELS]: new ort.Tensor('int64', batch.labels, [count]),
+      };
+      parameterInputs.forEach((v, i) => (feeds[v.name] = new ort.Tensor('float32', parameters[i], parameterShapes[i])));
+      const result = await session.run(feeds);
+      const lossSum = (result[LOSS_SUM].data as Float32Array)[0];
+      const gradients = withGradients ? parameterInputs.map((v) => result[gradientName(v.name)].data as Float32Array) : [];
+      return { lossSum, gradients };
+    },
+    release: async () => {
+      if (options.profile) session.endProfiling();
+      await session.release();
+    },
+  };
+}
