@@ -16,7 +16,8 @@ export interface EngineOptions {
   provider: Provider;
   /** ORT's intra-op threads; fixed, so that results are the same bytes from run to run. */
   threads: number;
-  profile?: boolean;
+  /** ORT's per-op profile file prefix (see SessionOptions). */
+  profile?: string;
 }
 
 const int64Labels = (labels: Uint8Array): BigInt64Array => BigInt64Array.from(labels, (l) => BigInt(l));

@@ -63,7 +63,11 @@ const conv: OpRule = {
   },
 };
 
-/** MaxPool: the forward also returns the argmax indices (flat, over the whole input), and the backward scatters dY there. */
+/**
+ * MaxPool: the forward also returns the argmax indices (flat, over the whole input). Where windows do
+ * not overlap (kernel ≤ stride), each input feeds one output and MaxUnpool puts dY back in one pass;
+ * otherwise dY is scatter-added, so an input that is the max of two windows gets both gradients.
+ */
 const maxPool: OpRule = {
   forward: (ctx) => {
     if (intAttr(ctx.node, 'storage_order', 0) !== 0) throw unsupported(ctx, 'MaxPool with storage_order 1');
@@ -73,8 +77,11 @@ const maxPool: OpRule = {
   },
   backward: (ctx, [dy]) => {
     if (!dy) return [];
-    const { g } = ctx;
-    const x = ctx.node.inputs[0];
+    const { g, node } = ctx;
+    const x = node.inputs[0];
+    const w = windowOf(node, ctx.shape(x), intsAttr(node, 'kernel_shape') ?? []);
+    const overlapping = w.kernel.some((k, i) => (k - 1) * w.dilations[i] + 1 > w.strides[i]);
+    if (!overlapping) return [g.op('MaxUnpool', [dy, ctx.saved.indices, runtimeShape(g, x)], { kernel_shape: attr.ints(w.kernel), strides: attr.ints(w.strides) })];
     const flat = g.int64s([-1]);
     const zeros = g.op('ConstantOfShape', [g.reshape(g.op('Size', [x]), [1])], { value: { kind: 'tensor', value: { name: '', dataType: DataType.FLOAT, dims: [1], data: new Float32Array(1) } } });
     const scattered = g.op('ScatterElements', [zeros, g.reshape(ctx.saved.indices, flat), g.reshape(dy, flat)], { axis: attr.int(0), reduction: attr.string('add') });
