@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAnalysis, type ReportName } from '../src/jobs/analyze.js';
+import type { ReportName } from '../src/analyze/report-names.js';
+import { runAnalysis } from '../src/jobs/analyze.js';
 import { readManifest } from '../src/store/manifest.js';
 import { writeAnalyzeRun } from '../test/helpers/analyze-run.js';
 

@@ -13,7 +13,8 @@ import { runTraining } from '../src/jobs/train.js';
 import { runCompute } from '../src/jobs/compute.js';
 import { runAnalysis } from '../src/jobs/analyze.js';
 import { silentReporter } from '../src/jobs/reporter.js';
-import { classColumn, classVariableColumn, firstPartMetadata, lcaDir, readLcaBatches } from '../src/store/lca-parts.js';
+import { classColumn, classVariableColumn, lcaDir, readLcaBatches } from '../src/store/lca-parts.js';
+import { firstPartMetadata } from './helpers/parts.js';
 import { readManifest } from '../src/store/manifest.js';
 import { lca } from './helpers/cli.js';
 
@@ -51,7 +52,7 @@ test('fixture run: Σ_c (n_c/N) class LCA = total LCA per row and per variable',
   const config = resolveConfig([{ where: 'test', values: { dataset: 'fashion-mnist-fixture', iterations: T, backend: 'wasm', eval_batch_size: 5000, optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 } } }]);
   await runTraining({ config, out: run, force: false, projectRoot, reporter: silentReporter });
   await runCompute({ run, method: 'adaptive', val: false, perClass: true, tolerance: 1e-3, maxSplits: 32, partSize: 3, backend: 'wasm', force: false, projectRoot, reporter: silentReporter });
-  const counts = JSON.parse((await firstPartMetadata(lcaDir(run, 'adaptive')))!.get('lca.class_counts')!) as number[];
+  const counts = JSON.parse((await firstPartMetadata(lcaDir(run, 'adaptive'))).get('lca.class_counts')!) as number[];
   const N = counts.reduce((x, y) => x + y, 0);
   assert.equal(counts.length, 10);
   assert.equal(N, 10_000);

@@ -11,7 +11,7 @@ import { divergingColor, HELPED_COLOR, HURT_COLOR } from '../src/plot/colors.js'
 import { clipMagnitude, layoutGrid, paintGrid } from '../src/plot/raster.js';
 import { buildFigure, FIGURES } from '../src/plot/figures.js';
 import { pngFromSvg, svgFromSpec } from '../src/plot/render.js';
-import { RunSource } from '../src/plot/source.js';
+import { RunSource } from '../src/jobs/run-source.js';
 import { lca } from './helpers/cli.js';
 import { writeAnalyzeRun } from './helpers/analyze-run.js';
 

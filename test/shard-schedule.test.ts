@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UsageError } from '../src/errors.js';
-import { formatRanges, parseShard, shardFromEnv, shardRange } from '../src/lca/schedule.js';
+import { parseShard, shardFromEnv, shardRange } from '../src/lca/schedule.js';
+import { formatRanges } from '../src/store/ranges.js';
 
 test('shards cover every row exactly once, in order, balanced within one row', () => {
   for (const [first, last] of [[0, 0], [0, 9], [3, 219], [7, 7], [0, 54_999]]) {

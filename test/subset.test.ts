@@ -16,7 +16,8 @@ import { silentReporter } from '../src/jobs/reporter.js';
 import { runStatus } from '../src/jobs/status.js';
 import { runTraining } from '../src/jobs/train.js';
 import { subsetIndices } from '../src/lca/subset.js';
-import { firstPartMetadata, lcaDir, readLcaBatches } from '../src/store/lca-parts.js';
+import { lcaDir, readLcaBatches } from '../src/store/lca-parts.js';
+import { firstPartMetadata } from './helpers/parts.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-subset-'));
@@ -48,7 +49,7 @@ test('--subset: an approximate loss, marked in the parts, status and reports; se
   fs.cpSync(run, full, { recursive: true });
   await runCompute(common(full));
   await runCompute({ ...common(run), subset: 2000, evalBatchSize: 700 }); // 3 batches, the last shorter
-  const metadata = (await firstPartMetadata(lcaDir(run, 'simpson')))!;
+  const metadata = await firstPartMetadata(lcaDir(run, 'simpson'));
   assert.equal(metadata.get('lca.approximation'), 'subset: 2000 of 10000 training examples (seed 0)');
   assert.equal(JSON.parse(metadata.get('lca.compute')!).subset, 2000);
   const [approximate, exact] = [await lossesOf(run), await lossesOf(full)];
@@ -84,5 +85,5 @@ test('batch norm: another --eval-batch-size, or --per-class, is refused unless a
   await runCompute({ ...common(bn), evalBatchSize: 5000, iterations: [0, 0] }); // the run's own size is fine
   const summary = await runCompute({ ...common(bn), evalBatchSize: 2500, allowEvalBatchChange: true, force: true, iterations: [0, 0] });
   assert.equal(summary.computed, 1);
-  assert.equal(JSON.parse((await firstPartMetadata(lcaDir(bn, 'simpson')))!.get('lca.compute')!).eval_batch_size, 2500);
+  assert.equal(JSON.parse((await firstPartMetadata(lcaDir(bn, 'simpson'))).get('lca.compute')!).eval_batch_size, 2500);
 });

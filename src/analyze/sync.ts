@@ -3,7 +3,6 @@
 // every layer has one; and a null of random per-layer shifts in {−2 … 2} iterations. With per-class LCA
 // the same per class × layer (the paper's Fig. 6), synchronized within each class. Rules: docs/analysis.md.
 import { RandomState } from '../data/mt19937.js';
-import { classVariableColumn } from '../lca/per-class.js';
 import type { Selection } from './groups.js';
 import type { Fold, LcaRow } from './rows.js';
 
@@ -116,11 +115,11 @@ export interface ClassLayerSeries {
 }
 
 /**
- * Per-class layer curves from the per-class columns (`class_c/<variable>`, lca/per-class.ts): for each
- * class and selected layer, Σ over the layer's selected variables, per row. Memory: C × L floats a row.
+ * Per-class layer curves from the per-class columns (`column(c, variable)` names class c's sum over a
+ * variable): for each class and selected layer, Σ over the layer's selected variables, per row. Memory: C × L floats a row.
  */
-export function classLayerFold({ variables, groups }: Selection, classes: number): Fold<ClassLayerSeries> {
-  const columns = Array.from({ length: classes }, (_, c) => groups.map((g) => g.members.map((k) => classVariableColumn(c, variables[k].name))));
+export function classLayerFold({ variables, groups }: Selection, classes: number, column: (c: number, variable: string) => string): Fold<ClassLayerSeries> {
+  const columns = Array.from({ length: classes }, (_, c) => groups.map((g) => g.members.map((k) => column(c, variables[k].name))));
   const values: number[][][] = columns.map((layers) => layers.map(() => []));
   const iterations: number[] = [];
   return {

@@ -2,7 +2,8 @@
 import { Command, Option } from 'commander';
 import { FORMATS, render, type Format } from '../report/format.js';
 import { MERGES } from '../analyze/groups.js';
-import { REPORTS, type AnalyzeOptions } from '../jobs/analyze.js';
+import { REPORTS } from '../analyze/report-names.js';
+import type { AnalyzeOptions } from '../jobs/analyze.js';
 import { logLevelOption, methodOption, writeOut } from './common.js';
 import { collect, parseInteger, parseIterationRange, parsePositiveInteger } from './parse.js';
 

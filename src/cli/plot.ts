@@ -60,7 +60,7 @@ export const plotCommand = () =>
           if (value !== undefined) throw new UsageError(`${flag} applies to --figure heatmap only`);
         }
       }
-      const { runPlot } = await import('../plot/plot.js');
+      const { runPlot } = await import('../jobs/plot.js');
       const [range, animate] = [flags.iterations, flags.animate];
       await runPlot({
         runs: flags.run, vs: flags.vs, figure: flags.figure, out: flags.out, method: flags.method, layer: flags.layer, clip: flags.clip,

@@ -24,7 +24,7 @@ export const reportCommand = () =>
     .addOption(logLevelOption())
     .action(async (flags: ReportFlags) => {
       if (!/\.html?$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .html`);
-      const { writeHtmlReport } = await import('../plot/html.js');
+      const { writeHtmlReport } = await import('../jobs/html-report.js');
       const reporter = reporterFrom(flags);
       const started = performance.now();
       const range = flags.iterations;

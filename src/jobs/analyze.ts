@@ -1,32 +1,32 @@
 // `lca analyze`: stream the stored LCA matrix (and, for oscillations, the weights) through one
 // report's fold and shape the result; across runs, one fold per run and statistics over them.
-import { describeBackend, describeStoredBackend } from '../backend/names.js';
+import { describeBackend } from '../backend/names.js';
 import { across, checkSameVariables, type Across } from '../analyze/across.js';
 import { concentrationFold } from '../analyze/concentration.js';
 import { errorFold } from '../analyze/error.js';
 import { selectVariables, type Merge, type Selection } from '../analyze/groups.js';
 import { helpedFold } from '../analyze/helped.js';
 import { layersFold } from '../analyze/layers.js';
+import type { ReportName } from '../analyze/report-names.js';
 import { neuronsFold } from '../analyze/neurons.js';
 import { directionChangeCounter, oscillationRates, signChangeFold, type SignChanges } from '../analyze/oscillations.js';
 import type { Fold, LcaRow } from '../analyze/rows.js';
 import { classLayerFold, groupedSynchronization, synchronization } from '../analyze/sync.js';
 import { secondMomentFold, tailsFold } from '../analyze/tails.js';
-import { InputError, UsageError } from '../errors.js';
-import { DEFAULT_TOLERANCE, METHODS, type Method } from '../lca/integrate.js';
+import { UsageError } from '../errors.js';
+import type { Method } from '../lca/integrate.js';
 import { describeSubset } from '../lca/subset.js';
 import type { Report } from '../report/format.js';
 import { classSyncReport, concentrationReport, syncReport, tailsReport } from '../report/analyses.js';
 import { acrossRunsReport, errorReport, helpedReport, layersReport, neuronsReport, oscillationsReport } from '../report/tables.js';
-import { lcaDir, listParts, readLcaBatches } from '../store/lca-parts.js';
-import { openRowFile, type RowBatch } from '../store/arrow-rows.js';
-import { gradientsDir, hasGradients, readGradientBatches } from '../store/gradients.js';
-import { isSynthetic, readManifest, type Manifest } from '../store/manifest.js';
+import type { RowBatch } from '../store/arrow-rows.js';
+import { ComputedRun, nonFiniteRows, rowsIn, type ScalarRow } from '../store/computed-run.js';
+import { gradientsDir, readGradientBatches } from '../store/gradients.js';
+import { isSynthetic } from '../store/manifest.js';
 import { rowsContext } from '../store/steps.js';
+import { classVariableColumn } from '../store/per-class-columns.js';
 import { readIterates } from '../store/weights.js';
 
-export const REPORTS = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails', 'oscillations', 'neurons'] as const;
-export type ReportName = (typeof REPORTS)[number];
 
 export interface AnalyzeOptions {
   run: string;
@@ -47,78 +47,39 @@ export interface AnalyzeOptions {
 
 export const ANALYSIS_DEFAULTS = { merge: 'bias' as Merge, top: 20, neuronsTop: 5, draws: 1000, seed: 0, sample: 100_000 };
 
-// When several methods were computed, the most accurate one speaks for the run.
-const PREFERENCE: readonly Method[] = ['adaptive', 'simpson', 'first-order'];
-
-const computedMethods = (run: string): Method[] => METHODS.filter((m) => listParts(lcaDir(run, m)).length > 0);
-
-/** The requested method if it was computed, else the most accurate computed one; `lca plot` shares it. */
-export function chooseMethod(run: string, requested: Method | undefined): Method {
-  const available = computedMethods(run);
-  if (requested) {
-    if (!available.includes(requested)) throw new InputError(`${run}: no LCA computed with --method ${requested} (have: ${available.join(', ') || 'none'})`);
-    return requested;
-  }
-  const method = PREFERENCE.find((m) => available.includes(m));
-  if (!method) throw new InputError(`${run}: no LCA computed yet; run \`lca compute --run ${run}\` first`);
-  return method;
-}
-
-function coveredRange(run: string, method: Method, requested: [number, number] | undefined, manifest: Manifest): [number, number] {
-  if (requested) return [requested[0], Math.min(requested[1], manifest.training.iterations - 1)];
-  const parts = listParts(lcaDir(run, method));
-  return [parts[0].first, parts[parts.length - 1].last];
-}
-
 /**
  * Feeds the rows first … last of a stream of row batches (LCA parts, or saved gradients) to a fold.
  * With a selection, the fold's variable k is the selection's k-th variable.
  */
-async function foldBatches<R>(batches: AsyncIterable<RowBatch>, [first, last]: [number, number], fold: Fold<R>, selection?: Selection): Promise<R> {
+async function foldBatches<R>(batches: AsyncIterable<RowBatch>, range: [number, number], fold: Fold<R>, selection?: Selection): Promise<R> {
   const source = selection?.source;
-  for await (const batch of batches) {
-    const iterations = batch.scalar('iteration');
-    const sizes: number[] = [];
-    for (let r = 0; r < batch.numRows; r++) {
-      if (iterations[r] < first || iterations[r] > last) continue;
-      const row: LcaRow = {
-        iteration: iterations[r],
-        scalar: (name) => batch.scalar(name)[r],
-        variable: (index) => {
-          const k = source ? source[index] : index;
-          sizes[k] ??= batch.vector(k).length / batch.numRows;
-          return batch.vector(k).subarray(r * sizes[k], (r + 1) * sizes[k]);
-        },
-      };
-      fold.add(row);
-    }
+  for await (const { batch, r, iteration } of rowsIn(batches, range)) {
+    const row: LcaRow = {
+      iteration,
+      scalar: (name) => batch.scalar(name)[r],
+      variable: (index) => {
+        const k = source ? source[index] : index;
+        const size = batch.vector(k).length / batch.numRows;
+        return batch.vector(k).subarray(r * size, (r + 1) * size);
+      },
+    };
+    fold.add(row);
   }
   return fold.result();
 }
 
-/** Feeds rows first … last of one method's matrix to a fold, batch by batch. */
-const foldRows = <R>(run: string, method: Method, range: [number, number], fold: Fold<R>, selection?: Selection): Promise<R> =>
-  foldBatches(readLcaBatches(lcaDir(run, method), range[0], range[1]), range, fold, selection);
-
-interface StoredSettings {
-  tolerance: number;
-  val: boolean;
-  backend: string;
-  /** Classes with per-class columns (0 without --per-class). */
-  classes: number;
-  /** N of an approximate compute on N training examples, else null. */
-  subset: number | null;
+/** Feeds a fold that reads only per-iteration columns (error, loss) without decoding the T×K matrix. */
+function foldScalars<R>(rows: Iterable<ScalarRow>, fold: Fold<R>): R {
+  const noVectors = () => {
+    throw new Error('a scalars-only fold asked for LCA vectors');
+  };
+  for (const row of rows) fold.add({ iteration: row.iteration, scalar: row.scalar, variable: noVectors });
+  return fold.result();
 }
 
-async function computeSettings(run: string, method: Method): Promise<StoredSettings> {
-  const reader = await openRowFile(listParts(lcaDir(run, method))[0].file);
-  await reader.close();
-  const settings = JSON.parse(reader.metadata.get('lca.compute') ?? '{}') as { tolerance?: number; val?: boolean; subset?: number | null };
-  const classCounts = JSON.parse(reader.metadata.get('lca.class_counts') ?? '[]') as number[];
-  return { tolerance: settings.tolerance ?? DEFAULT_TOLERANCE, val: settings.val ?? false, backend: describeStoredBackend(reader.metadata.get('lca.backend')), classes: classCounts.length, subset: settings.subset ?? null };
-}
-
-function context(run: string, manifest: Manifest, method: Method, range: [number, number], settings: StoredSettings) {
+function context(computed: ComputedRun) {
+  const { run, manifest, method, range, settings } = computed;
+  const nonFinite = nonFiniteRows(computed.parts, range);
   return {
     run,
     model: manifest.model.name,
@@ -126,49 +87,44 @@ function context(run: string, manifest: Manifest, method: Method, range: [number
     // Generated data says so in every report: its numbers say nothing about a real dataset.
     ...(isSynthetic(manifest) ? { synthetic: 'yes' } : {}),
     train_backend: describeBackend(manifest.backend),
-    compute_backend: settings.backend,
+    compute_backend: computed.computeBackend,
     method,
     range: `${range[0]}:${range[1] + 1}`,
     // Sparse checkpoints (lca import): a row is k training steps, not one iteration.
     ...rowsContext(manifest),
     // An approximate LCA says so wherever its numbers go (lca compute --subset).
     ...(settings.subset !== null ? { subset: describeSubset({ count: settings.subset, of: manifest.dataset.train_count }) } : {}),
+    // Rows of a diverged training (NaN or Inf) make every sum over them NaN: name them.
+    ...(nonFinite ? { non_finite_rows: nonFinite } : {}),
   };
 }
 
 interface OpenRun {
-  manifest: Manifest;
-  method: Method;
-  range: [number, number];
-  settings: StoredSettings;
+  computed: ComputedRun;
   where: ReturnType<typeof context>;
   selection: Selection;
   fold: <R>(f: Fold<R>) => Promise<R>;
 }
 
 async function openRun(run: string, options: Omit<AnalyzeOptions, 'run' | 'report'>): Promise<OpenRun> {
-  const manifest = readManifest(run);
-  const method = chooseMethod(run, options.method);
-  const range = coveredRange(run, method, options.iterations, manifest);
-  const settings = await computeSettings(run, method);
-  const where = context(run, manifest, method, range, settings);
-  const selection = selectVariables(manifest.model.variables, options.merge ?? ANALYSIS_DEFAULTS.merge, options.layers);
-  return { manifest, method, range, settings, where, selection, fold: (f) => foldRows(run, method, range, f, selection) };
+  const computed = await ComputedRun.open(run, { method: options.method, iterations: options.iterations });
+  const selection = selectVariables(computed.manifest.model.variables, options.merge ?? ANALYSIS_DEFAULTS.merge, options.layers);
+  return { computed, where: context(computed), selection, fold: (f) => foldBatches(computed.batches(), computed.range, f, selection) };
 }
 
 // Gradient sign changes (the original's "gradient crosses 0", conventions §8.2) need ∇L at every θ_t.
 const GRADIENTS_NOTE = 'needs lca compute --save-gradients';
 
 /** Weight direction changes over θ_first … θ_{last+1} and LCA sign changes over rows first … last. */
-async function oscillations(run: string, open: OpenRun) {
-  const { manifest, selection, range } = open;
+async function oscillations(open: OpenRun) {
+  const { selection, computed: { run, manifest, method, range } } = open;
   const offsets = selection.source.map((k) => manifest.model.variables[k].offset);
   const weights = directionChangeCounter(selection, offsets);
   for await (const iterate of readIterates(run, manifest, range[0], range[1] + 1)) weights.add(iterate.theta);
   const lca = await open.fold(signChangeFold(selection));
   // ∇L(θ_t) at the rows' starting iterates t = a … b−1: as many values as there are movements and LCA rows.
-  const gradients = hasGradients(run, open.method)
-    ? await foldBatches(readGradientBatches(gradientsDir(run, open.method), range[0], range[1]), range, signChangeFold(selection), selection)
+  const gradients = (await open.computed.gradientParts()).length > 0
+    ? await foldBatches(readGradientBatches(gradientsDir(run, method), range[0], range[1]), range, signChangeFold(selection), selection)
     : null;
   const w = weights.result();
   const vars = selection.variables;
@@ -188,11 +144,12 @@ async function oscillations(run: string, open: OpenRun) {
 export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
   const { run } = options;
   const open = await openRun(run, options);
-  const { manifest, method, range, settings, where, selection, fold } = open;
+  const { computed, where, selection, fold } = open;
+  const classes = computed.classCounts.length;
   const seed = options.seed ?? ANALYSIS_DEFAULTS.seed;
   switch (options.report) {
     case 'oscillations':
-      return oscillations(run, open);
+      return oscillations(open);
     case 'neurons':
       return neuronsReport(await fold(neuronsFold(selection)), options.top ?? ANALYSIS_DEFAULTS.neuronsTop, where);
     case 'helped':
@@ -201,8 +158,8 @@ export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
       return layersReport(await fold(layersFold(selection)), where);
     case 'sync': {
       const sync = { top: options.top ?? ANALYSIS_DEFAULTS.top, draws: options.draws ?? ANALYSIS_DEFAULTS.draws, seed };
-      if (settings.classes > 0) { // per class × layer, as the paper's Fig. 6
-        const perClass = await fold(classLayerFold(selection, settings.classes));
+      if (classes > 0) { // per class × layer, as the paper's Fig. 6
+        const perClass = await fold(classLayerFold(selection, classes, classVariableColumn));
         const result = groupedSynchronization(perClass.series, { ...sync, maxShift: 2 });
         return classSyncReport(result, selection.groups.map((g) => g.name), perClass.iterations, sync, { ...where, lca: 'per-class' });
       }
@@ -218,11 +175,10 @@ export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
       return tailsReport(await fold(tailsFold(selection, sigma, nonzero, { sampleSize, seed })), { seed }, where);
     }
     case 'error': {
-      const result = await foldRows(run, method, range, errorFold(settings.tolerance, settings.val));
-      const others = [];
-      for (const m of computedMethods(run)) {
-        others.push({ method: m, result: m === method ? result : await foldRows(run, m, coveredRange(run, m, options.iterations, manifest), errorFold(settings.tolerance, false)) });
-      }
+      const { tolerance, val } = computed.settings;
+      const result = foldScalars(computed.scalarRows(), errorFold(tolerance, val));
+      const others = (await computed.others(options.iterations)).map((other) =>
+        ({ method: other.method, result: other === computed ? result : foldScalars(other.scalarRows(), errorFold(tolerance, false)) }));
       return errorReport(result, where, others);
     }
   }
@@ -238,19 +194,21 @@ export interface AcrossOptions extends Omit<AnalyzeOptions, 'run'> {
 }
 
 /** The next_loss of the last row in the range: the training loss where the range ends. */
-async function finalLoss(run: string, open: OpenRun): Promise<number> {
+function finalLoss(computed: ComputedRun): number {
   let loss = Number.NaN;
-  return foldRows(run, open.method, [open.range[1], open.range[1]], { add: (row) => (loss = row.scalar('next_loss')), result: () => loss });
+  const last = computed.range[1];
+  for (const row of computed.scalarRows([last, last])) loss = row.scalar('next_loss');
+  return loss;
 }
 
 /** One run's numbers by name: helped's summary numbers, or each layer's total LCA plus the final loss. */
-async function runNumbers(run: string, open: OpenRun, report: ReportName): Promise<Map<string, number>> {
+async function runNumbers(open: OpenRun, report: ReportName): Promise<Map<string, number>> {
   if (report === 'helped') {
     const { parameters: _, ...summary } = helpedReport(await open.fold(helpedFold(open.selection)), open.where).summary;
     return new Map(Object.entries(summary).map(([k, v]) => [k, Number(v)]));
   }
   const layers = await open.fold(layersFold(open.selection));
-  return new Map([...layers.layers.map((l): [string, number] => [l.name, l.lca]), ['total_lca', layers.total], ['final_loss', await finalLoss(run, open)]]);
+  return new Map([...layers.layers.map((l): [string, number] => [l.name, l.lca]), ['total_lca', layers.total], ['final_loss', finalLoss(open.computed)]]);
 }
 
 const distinct = (values: readonly (string | number | null)[]) => [...new Set(values)].join(', ');
@@ -263,9 +221,9 @@ export async function runAcrossRuns(options: AcrossOptions): Promise<Report> {
   const all = [...runs, ...vs];
   const opened: OpenRun[] = [];
   for (const run of all) opened.push(await openRun(run, options));
-  checkSameVariables(all.map((run, i) => ({ run, variables: opened[i].manifest.model.variables })));
+  checkSameVariables(all.map((run, i) => ({ run, variables: opened[i].computed.manifest.model.variables })));
   const numbers: Map<string, number>[] = [];
-  for (let i = 0; i < all.length; i++) numbers.push(await runNumbers(all[i], opened[i], report));
+  for (let i = 0; i < all.length; i++) numbers.push(await runNumbers(opened[i], report));
   const first = numbers.slice(0, runs.length);
   const second = numbers.slice(runs.length);
   const stat = (name: string, testZero: boolean): Across =>
@@ -278,7 +236,7 @@ export async function runAcrossRuns(options: AcrossOptions): Promise<Report> {
     model: distinct(opened.map((o) => o.where.model)),
     dataset: distinct(opened.map((o) => o.where.dataset)),
     compute_backend: distinct(opened.map((o) => o.where.compute_backend)),
-    method: distinct(opened.map((o) => o.method)),
+    method: distinct(opened.map((o) => o.computed.method)),
     range: distinct(opened.map((o) => o.where.range)),
     ...(opened.some((o) => 'subset' in o.where) ? { subset: distinct(opened.map((o) => ('subset' in o.where ? o.where.subset! : 'all'))) } : {}),
   };

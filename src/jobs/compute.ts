@@ -6,18 +6,23 @@ import { describeBackend, type BackendChoice } from '../backend/names.js';
 import { openBackend } from '../backend/open.js';
 import { loadDataset } from '../data/dataset.js';
 import { type DatasetName } from '../data/types.js';
-import { ExistsError, InputError, LcaError, UsageError } from '../errors.js';
+import { InputError, LcaError, UsageError } from '../errors.js';
 import { FullDatasetObjective, type LossAndGradient, type SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
-import { formatRanges, rowCount, shardRange, type Shard } from '../lca/schedule.js';
+import { rowCount, shardRange, type Shard } from '../lca/schedule.js';
 import { networkNamed } from '../models/registry.js';
 import type { ModelName } from '../config/schema.js';
 import { describeSubset, subsetIndices, type Subset } from '../lca/subset.js';
 import { gradientsDir, gradientsLayout } from '../store/gradients.js';
-import { classColumn, classVariableColumn, createPartWriter, firstPartMetadata, lcaDir, lcaLayout, listParts, missingRanges, type PartWriter } from '../store/lca-parts.js';
+import { assertNoWriters } from '../store/compute-lease.js';
+import { checkParts, weightsCheck, type WeightsCheck } from '../store/computed-run.js';
+import { classColumn, classVariableColumn, createPartWriter, lcaDir, lcaLayout, type PartWriter } from '../store/lca-parts.js';
 import { readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
+import { partMetadataRecord, type ComputeSettings, type PartMetadata } from '../store/part-metadata.js';
+import { formatRanges, missingRanges } from '../store/ranges.js';
 import { removeStaleTemporaries } from '../store/temporaries.js';
 import { readIterates } from '../store/weights.js';
+import { guardCompute, type ComputeGuard } from './compute-guard.js';
 import type { Reporter } from './reporter.js';
 
 export interface ComputeOptions {
@@ -50,27 +55,6 @@ export interface ComputeOptions {
   reporter: Reporter;
 }
 
-/** What must agree between parts for them to form one matrix. */
-export interface ComputeSettings {
-  method: Method;
-  val: boolean;
-  tolerance: number;
-  max_splits: number;
-  eval_batch_size: number;
-  dataset_fingerprint: string;
-  per_class: boolean;
-  save_gradients: boolean;
-  /** N of `--subset N`, or null for the whole training set. */
-  subset: number | null;
-  subset_seed: number | null;
-}
-
-/** What parts written before a setting existed were computed with. */
-const EARLIER_DEFAULTS: Partial<ComputeSettings> = { per_class: false, save_gradients: false, subset: null, subset_seed: null };
-
-export const parseSettings = (json: string | undefined): Partial<ComputeSettings> =>
-  ({ ...EARLIER_DEFAULTS, ...(JSON.parse(json ?? '{}') as Partial<ComputeSettings>) });
-
 export interface ComputeSummary {
   computed: number; // iterations computed now
   skipped: number; // iterations already present
@@ -78,16 +62,6 @@ export interface ComputeSummary {
   /** Gradients at the first endpoint of each range computed: the rows before would have shared them. */
   endpoint_gradients: number;
   seconds: number;
-}
-
-function checkCompatible(existing: Map<string, string> | null, settings: ComputeSettings, dir: string): void {
-  if (!existing) return;
-  const previous = parseSettings(existing.get('lca.compute'));
-  const differing = (Object.keys(settings) as (keyof ComputeSettings)[]).filter((k) => previous[k] !== settings[k]);
-  if (differing.length > 0) {
-    const what = differing.map((k) => `${k} ${JSON.stringify(previous[k])} → ${JSON.stringify(settings[k])}`).join(', ');
-    throw new ExistsError(`${dir} holds results computed with other settings (${what}); pass --force to recompute`);
-  }
 }
 
 /** Batch norm makes the loss depend on how examples are grouped into evaluation batches. */
@@ -148,9 +122,11 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
   if (options.force && options.shard) {
     throw new UsageError(`--force with a shard (${options.shard.source}) would delete the other shards' parts; remove ${dir} once before starting the shards`);
   }
-  if (options.force) fs.rmSync(dir, { recursive: true, force: true });
+  if (options.force) {
+    assertNoWriters(dir, '--force');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   for (const file of [...removeStaleTemporaries(dir), ...removeStaleTemporaries(gradientDir)]) reporter.info(`removed ${file}, left by a compute that has ended`);
-  checkCompatible(await firstPartMetadata(dir), settings, dir);
   const summary: ComputeSummary = { computed: 0, skipped: 0, gradients: 0, endpoint_gradients: 0, seconds: 0 };
   const mine = options.shard ? shardRange(first, last, options.shard) : [first, last] as [number, number];
   if (options.shard) {
@@ -159,7 +135,37 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
     reporter.info(mine ? `${name}: rows ${mine[0]}-${mine[1]} of ${first}-${last}` : `${name}: no rows, since ${first}-${last} has fewer rows than shards`, { shard: index, shards: count });
   }
   if (!mine) return summary;
-  const todo = missingRanges(listParts(dir), mine[0], mine[1]);
+  const weights = weightsCheck(run);
+  const guard = guardCompute(run, [dir, gradientDir], { rows: mine, settings, weights_sha256: await weights() });
+  try {
+    return await computeRows(options, { manifest, settings, mine, weights, guard, summary, subset, indices, evalBatchSize });
+  } finally {
+    guard.release();
+  }
+}
+
+interface Plan {
+  manifest: Manifest;
+  settings: ComputeSettings;
+  mine: [number, number];
+  weights: WeightsCheck;
+  guard: ComputeGuard;
+  summary: ComputeSummary;
+  subset: Subset | null;
+  indices: Int32Array | undefined;
+  evalBatchSize: number;
+}
+
+/** The rows of `mine` that no valid part holds yet, computed part by part under the guard's lease. */
+async function computeRows(options: ComputeOptions, { manifest, settings, mine, weights, guard, summary, subset, indices, evalBatchSize }: Plan): Promise<ComputeSummary> {
+  const { run, reporter } = options;
+  const dir = lcaDir(run, options.method);
+  const gradientDir = gradientsDir(run, options.method);
+  // Every part kept must be whole, of these settings and from this weights.arrow: a rerun then fills only real gaps.
+  const variables = manifest.model.variables;
+  const kept = await checkParts(dir, 'lca', variables, weights, settings);
+  if (settings.save_gradients) await checkParts(gradientDir, 'gradients', variables, weights, settings);
+  const todo = missingRanges(kept, mine[0], mine[1]);
   const total = rowCount(todo);
   summary.skipped = mine[1] - mine[0] + 1 - total;
   if (total === 0) {
@@ -196,6 +202,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
   // Objectives in order: train, val?, then class 0 … C−1 of the training loss.
   // `at`: θ lies inside that segment (lets MNIST-FC interpolate its first layer's pre-activations).
   const evaluate = async (theta: Float32Array, at?: SegmentPoint): Promise<Evaluation> => {
+    guard.tick();
     summary.gradients++;
     const results: LossAndGradient[] = [];
     for (const o of objectives) results.push(await o.lossAndGradient(theta, at));
@@ -206,18 +213,17 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
     };
   };
 
-  const variables = manifest.model.variables;
   const layout = lcaLayout(variables, options.val, classes);
-  const approximation: Record<string, string> = subset ? { 'lca.approximation': `subset: ${describeSubset(subset)} training examples (seed ${subset.seed})` } : {};
-  const metadata: Record<string, string> = {
-    'lca.kind': 'lca',
-    'lca.variables': JSON.stringify(variables),
-    'lca.compute': JSON.stringify(settings),
-    'lca.backend': JSON.stringify(backend),
-    ...approximation,
-    ...(classes > 0 ? { 'lca.class_counts': JSON.stringify(train.classCounts) } : {}),
+  const partMetadata: PartMetadata = {
+    kind: 'lca',
+    settings,
+    weights: await weights(),
+    backend: { ...backend },
+    classCounts: classes > 0 ? train.classCounts : [],
+    approximation: subset ? `subset: ${describeSubset(subset)} training examples (seed ${subset.seed})` : null,
   };
-  const gradientMetadata = { ...metadata, 'lca.kind': 'gradients' };
+  const metadata = partMetadataRecord(partMetadata, variables);
+  const gradientMetadata = partMetadataRecord({ ...partMetadata, kind: 'gradients' }, variables);
   const gradientLayout = gradientsLayout(variables);
   const T = manifest.training.iterations;
   const progress = reporter.progress(`computing LCA (${options.method})`);
@@ -227,7 +233,9 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
       let from: { theta: Float32Array; evaluation: Evaluation } | null = null;
       let part: { writer: PartWriter; gradients: PartWriter | null; last: number } | null = null;
       for await (const iterate of readIterates(run, manifest, a, b + 1)) {
+        guard.checkIterate(iterate.iteration, a, iterate.theta);
         const evaluation = await evaluate(iterate.theta);
+        guard.checkIterate(iterate.iteration, a, iterate.theta, evaluation.losses[0]);
         if (from) {
           const t = iterate.iteration - 1;
           if (!part) {
@@ -258,6 +266,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
           progress.update(summary.computed, total);
           reporter.debug('iteration', { iteration: t, splits: result.splits, error: result.errors[0], loss: row.next_loss });
           if (t === part.last) {
+            guard.beforeCommit();
             if (part.gradients) {
               if (t === T - 1) await part.gradients.append({ iteration: T, loss: evaluation.losses[0] }, evaluation.gradients[0]);
               await part.gradients.commit(); // before the LCA part: a visible LCA part always has its gradients

@@ -7,9 +7,11 @@ import os from 'node:os';
 import readline from 'node:readline';
 import { LcaError, UsageError } from '../errors.js';
 import { rowCount, shardRange } from '../lca/schedule.js';
+import { assertNoWriters } from '../store/compute-lease.js';
 import { lcaDir, listParts, missingRanges } from '../store/lca-parts.js';
 import { readManifest } from '../store/manifest.js';
 import { resolveRange, type ComputeOptions, type ComputeSummary } from './compute.js';
+import { PARENT_ENV } from './compute-guard.js';
 
 export interface WorkersOptions extends ComputeOptions {
   workers: number;
@@ -46,7 +48,10 @@ export async function runWorkers(options: WorkersOptions): Promise<ComputeSummar
   if (!mine) return summary;
   const dir = lcaDir(run, options.method);
   if (options.force && options.shard) throw new UsageError(`--force with a shard (${options.shard.source}) would delete the other shards' parts; remove ${dir} once before starting the shards`);
-  if (options.force) fs.rmSync(dir, { recursive: true, force: true }); // once, here: a worker's --force would delete its siblings' parts
+  if (options.force) { // once, here: a worker's --force would delete its siblings' parts
+    assertNoWriters(dir, '--force');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   const rows = mine[1] - mine[0] + 1;
   const count = Math.min(options.workers, rows);
   const total = rowCount(missingRanges(listParts(dir), mine[0], mine[1]));
@@ -60,7 +65,8 @@ export async function runWorkers(options: WorkersOptions): Promise<ComputeSummar
   process.on('SIGINT', forward).on('SIGTERM', forward);
   try {
     const outcomes = await Promise.all(Array.from({ length: count }, (_, k) => new Promise<Outcome>((resolve, reject) => {
-      const child = spawn(process.execPath, workerArgs(options, mine, k, count), { stdio: ['ignore', 'inherit', 'pipe'] });
+      const env = { ...process.env, [PARENT_ENV]: String(process.pid) }; // a worker stops when we die, even by SIGKILL
+      const child = spawn(process.execPath, workerArgs(options, mine, k, count), { stdio: ['ignore', 'inherit', 'pipe'], env });
       children.push(child);
       const outcome: Outcome = { code: null, signal: null, lastError: '' };
       const tag = `worker ${k}/${count}`;

@@ -70,7 +70,3 @@ export function shardFromEnv(env: Record<string, string | undefined>): Shard | n
 
 /** Total rows in inclusive ranges. */
 export const rowCount = (ranges: readonly (readonly [number, number])[]): number => ranges.reduce((n, [a, b]) => n + b - a + 1, 0);
-
-/** `0-9, 12, 14-19`: inclusive ranges as people read them in part names and messages. */
-export const formatRanges = (ranges: readonly (readonly [number, number])[]): string =>
-  ranges.map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`)).join(', ');

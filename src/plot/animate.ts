@@ -9,7 +9,7 @@ import { pipeToFfmpeg } from './ffmpeg.js';
 import { frameLayout, paintFrame } from './frames.js';
 import { GIF_TRAILER, gifFrame, gifHeader } from './gif.js';
 import { clipMagnitude } from './raster.js';
-import type { RunSource } from './source.js';
+import type { FigureSource } from './source.js';
 
 export const ANIMATION_FORMATS = ['.gif', '.mp4'] as const;
 export type AnimationFormat = (typeof ANIMATION_FORMATS)[number];
@@ -40,7 +40,7 @@ export function animationFormat(out: string): AnimationFormat {
 }
 
 /** Every row of the source's range for the variables: [rows × size] per variable, and the iterations. */
-async function readRows(source: RunSource, variables: ReturnType<RunSource['variablesOf']>) {
+async function readRows(source: FigureSource, variables: ReturnType<FigureSource['variablesOf']>) {
   const [first, last] = source.range;
   const capacity = last - first + 1;
   const parameters = variables.reduce((n, v) => n + v.size, 0);
@@ -56,7 +56,7 @@ async function readRows(source: RunSource, variables: ReturnType<RunSource['vari
   return { rows: rows.map((r, k) => r.subarray(0, iterations.length * variables[k].size)), iterations };
 }
 
-export async function animateHeatmap(source: RunSource, options: AnimateOptions): Promise<Animation> {
+export async function animateHeatmap(source: FigureSource, options: AnimateOptions): Promise<Animation> {
   const format = animationFormat(options.out);
   const variables = source.variablesOf(options.layer);
   const { rows, iterations } = await readRows(source, variables);

@@ -2,7 +2,7 @@
 // which run, model, data (full, subset or synthetic), backends and rows the numbers come from.
 import type { Cell } from '../report/format.js';
 import type { VlSpec } from './render.js';
-import type { RunSource } from './source.js';
+import type { FigureSource } from './source.js';
 
 export interface Figure {
   /** The figure's name as `lca plot --figure` takes it. */
@@ -36,7 +36,7 @@ export function wrap(text: string): string[] {
   return lines;
 }
 
-export function title(text: string, source: RunSource, extra?: string): VlSpec {
+export function title(text: string, source: FigureSource, extra?: string): VlSpec {
   return { text, subtitle: [source.provenance(), ...(extra ? [extra] : [])].flatMap(wrap) };
 }
 

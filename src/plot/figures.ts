@@ -5,13 +5,13 @@ import { heatmapFigure } from './heatmap.js';
 import { fractionHelpedFigure, helpedFigure, layerHelpedFigure, lcaDistributionFigure } from './helped.js';
 import { layerCurvesFigure, layersFigure } from './layers.js';
 import { syncFigure } from './sync.js';
-import type { RunSource } from './source.js';
+import type { FigureSource } from './source.js';
 import type { FigureName } from './names.js';
 
 export { FIGURES, type FigureName } from './names.js';
 
 
-const BUILDERS: Record<FigureName, (source: RunSource, options: FigureOptions) => Promise<Figure>> = {
+const BUILDERS: Record<FigureName, (source: FigureSource, options: FigureOptions) => Promise<Figure>> = {
   heatmap: heatmapFigure,
   helped: helpedFigure,
   'fraction-helped': fractionHelpedFigure,
@@ -23,4 +23,4 @@ const BUILDERS: Record<FigureName, (source: RunSource, options: FigureOptions) =
   grounding: groundingFigure,
 };
 
-export const buildFigure = (name: FigureName, source: RunSource, options: FigureOptions = {}): Promise<Figure> => BUILDERS[name](source, options);
+export const buildFigure = (name: FigureName, source: FigureSource, options: FigureOptions = {}): Promise<Figure> => BUILDERS[name](source, options);

@@ -3,13 +3,13 @@
 import { HURT_COLOR } from './colors.js';
 import { num, title, type Figure } from './figure.js';
 import type { VlSpec } from './render.js';
-import type { RunSource } from './source.js';
+import type { FigureSource } from './source.js';
 
 const ACTUAL = 'actual L(θ_t)';
 const REBUILT = 'L(θ_first) + Σ_{s<t} Σ_i LCA[s, i]';
 const FLOOR = 1e-12; // exact-zero errors drawn at this height on the log axis
 
-export async function groundingFigure(source: RunSource): Promise<Figure> {
+export async function groundingFigure(source: FigureSource): Promise<Figure> {
   const series = await source.series();
   const s = (await source.report('error')).summary;
   const curves: { iteration: number; curve: string; loss: number }[] = [];

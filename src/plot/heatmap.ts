@@ -6,7 +6,7 @@ import { title, num, type Figure, type FigureOptions } from './figure.js';
 import { encodePng } from './png.js';
 import { clipMagnitude, layoutGrid, paintGrid, type Grid } from './raster.js';
 import type { VlSpec } from './render.js';
-import type { RunSource } from './source.js';
+import type { FigureSource } from './source.js';
 
 const MAX_WIDTH = 900; // display pixels of the widest panel
 const MIN_HEIGHT = 160; // a 100×784 dense kernel at 1 px per cell would be a sliver
@@ -64,7 +64,7 @@ function panel(name: string, grid: Grid, m: number, imageShape: number[] | undef
   };
 }
 
-export async function heatmapFigure(source: RunSource, options: FigureOptions): Promise<Figure> {
+export async function heatmapFigure(source: FigureSource, options: FigureOptions): Promise<Figure> {
   const variables = source.variablesOf(options.layer);
   const rows = source.range; // one row (--iteration t) or the rows summed (--iterations a:b, default all)
   const sums = await source.parameterSums(variables, rows);

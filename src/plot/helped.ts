@@ -3,12 +3,12 @@
 import { HELPED_COLOR, HURT_COLOR } from './colors.js';
 import { num, title, type Figure } from './figure.js';
 import type { VlSpec } from './render.js';
-import { tableRows, type RunSource } from './source.js';
+import { tableRows, type FigureSource } from './source.js';
 
 const ZERO_GREY = '#bdbdbd';
 const EFFECTS = ['helped', 'hurt', 'zero'] as const;
 
-export async function helpedFigure(source: RunSource): Promise<Figure> {
+export async function helpedFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('helped');
   const series = await source.series();
   const areas = tableRows(report, 'iterations').flatMap((r) => EFFECTS.map((effect, order) => ({ iteration: r.iteration, effect, order, percent: r[`percent_${effect}`] })));
@@ -48,7 +48,7 @@ export async function helpedFigure(source: RunSource): Promise<Figure> {
   return { name: 'helped', spec };
 }
 
-export async function fractionHelpedFigure(source: RunSource): Promise<Figure> {
+export async function fractionHelpedFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('helped');
   const s = report.summary;
   const spec: VlSpec = {
@@ -74,7 +74,7 @@ export async function fractionHelpedFigure(source: RunSource): Promise<Figure> {
  * and hurt overlaid. Bins below the magnitude under which 0.1% of the values lie are left out
  * (they reach down to float32 subnormals), as Fig. 3b zooms past its tails.
  */
-export async function lcaDistributionFigure(source: RunSource): Promise<Figure> {
+export async function lcaDistributionFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('helped');
   const bins = tableRows(report, 'distribution')
     .filter((b) => (b.count as number) > 0)
@@ -109,7 +109,7 @@ export async function lcaDistributionFigure(source: RunSource): Promise<Figure> 
   return { name: 'lca-distribution', spec };
 }
 
-export async function layerHelpedFigure(source: RunSource): Promise<Figure> {
+export async function layerHelpedFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('helped');
   const layers = tableRows(report, 'layers');
   const order = layers.map((l) => l.layer as string);

@@ -3,9 +3,9 @@
 import { HELPED_COLOR, HURT_COLOR } from './colors.js';
 import { num, title, type Figure } from './figure.js';
 import type { VlSpec } from './render.js';
-import { tableRows, type RunSource } from './source.js';
+import { tableRows, type FigureSource } from './source.js';
 
-export async function layersFigure(source: RunSource): Promise<Figure> {
+export async function layersFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('layers');
   const rows = tableRows(report, 'layers');
   const order = rows.map((l) => l.layer as string);
@@ -41,7 +41,7 @@ export async function layersFigure(source: RunSource): Promise<Figure> {
   return { name: 'layers', spec };
 }
 
-export async function layerCurvesFigure(source: RunSource): Promise<Figure> {
+export async function layerCurvesFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('layers');
   const rows = tableRows(report, 'iterations');
   const order = tableRows(report, 'layers').map((l) => l.layer as string);

@@ -3,9 +3,9 @@
 import { HURT_COLOR } from './colors.js';
 import { num, title, type Figure } from './figure.js';
 import type { VlSpec } from './render.js';
-import { tableRows, type RunSource } from './source.js';
+import { tableRows, type FigureSource } from './source.js';
 
-export async function syncFigure(source: RunSource): Promise<Figure> {
+export async function syncFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('sync');
   const rows = tableRows(report, 'peaks');
   const peaks = rows.map((p) => ({ ...p, kind: p.synchronized ? 'synchronized (all layers)' : 'moment of learning' }));

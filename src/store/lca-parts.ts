@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { classColumn, classVariableColumn } from '../lca/per-class.js';
-import { formatRanges } from '../lca/schedule.js';
 import { openRowFile, RowFileWriter, type RowBatch, type RowLayout, type ScalarColumn } from './arrow-rows.js';
 import type { ManifestVariable } from './manifest.js';
+import { classColumn, classVariableColumn } from './per-class-columns.js';
+import { formatRanges, missingRanges } from './ranges.js';
 import { temporaryName } from './temporaries.js';
 
 export const PER_ITERATION_COLUMNS = ['loss', 'next_loss', 'delta_loss', 'lca_sum', 'error'] as const;
@@ -24,7 +24,7 @@ export const partName = (first: number, last: number) => `part-${String(first).p
 
 export const lcaDir = (run: string, method: string): string => path.join(run, 'lca', method);
 
-export { classColumn, classVariableColumn };
+export { classColumn, classVariableColumn, missingRanges };
 
 /**
  * Columns of a part: per-iteration scalars, `val_*` with --val, and with --per-class (classes > 0)
@@ -61,19 +61,6 @@ export function listParts(dir: string): PartFile[] {
   return parts;
 }
 
-/** The sub-ranges of [first, last] that no part covers. */
-export function missingRanges(parts: readonly PartFile[], first: number, last: number): [number, number][] {
-  const missing: [number, number][] = [];
-  let next = first;
-  for (const part of parts) {
-    if (part.last < next || part.first > last) continue;
-    if (part.first > next) missing.push([next, part.first - 1]);
-    next = Math.max(next, part.last + 1);
-  }
-  if (next <= last) missing.push([next, last]);
-  return missing;
-}
-
 export interface PartWriter {
   append(scalars: Record<string, number>, lca: ArrayLike<number>): Promise<void>;
   /** Closes the file and renames it into place: only now do readers see the part. */
@@ -94,15 +81,6 @@ export function createPartWriter(dir: string, first: number, last: number, layou
       return final;
     },
   };
-}
-
-/** Metadata of the first part, or null when nothing is computed yet. */
-export async function firstPartMetadata(dir: string): Promise<Map<string, string> | null> {
-  const [part] = listParts(dir);
-  if (!part) return null;
-  const reader = await openRowFile(part.file);
-  await reader.close();
-  return reader.metadata;
 }
 
 /**

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createPartWriter, lcaDir, lcaLayout } from '../../src/store/lca-parts.js';
+import { partMetadataRecord } from '../../src/store/part-metadata.js';
 
 export interface GeneratedVariable {
   name: string;
@@ -29,7 +30,8 @@ export async function writeAnalyzeRun(dir: string, variables: GeneratedVariable[
   };
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   const layout = lcaLayout(vars, false);
-  const metadata = { 'lca.kind': 'lca', 'lca.variables': JSON.stringify(vars), 'lca.compute': JSON.stringify({ method: 'adaptive', val: false, tolerance: 1e-3 }), 'lca.backend': JSON.stringify({ name: 'none' }) };
+  const settings = { method: 'adaptive', val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 1000, dataset_fingerprint: 'none', per_class: false, save_gradients: false, subset: null, subset_seed: null } as const;
+  const metadata = partMetadataRecord({ kind: 'lca', settings, weights: null, backend: { name: 'none', package: '', version: '' }, classCounts: [], approximation: null }, vars);
   const row = new Float32Array(offset);
   for (let first = 0; first < iterations; first += partSize) {
     const last = Math.min(iterations, first + partSize) - 1;

@@ -6,16 +6,16 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describeBackend } from '../backend/names.js';
 import { LcaError } from '../errors.js';
+import type { ReportName } from '../analyze/report-names.js';
 import { trainConfig } from '../store/manifest.js';
 import { rowsDescription } from '../store/steps.js';
 import type { Method } from '../lca/integrate.js';
-import type { Reporter } from '../jobs/reporter.js';
-import type { ReportName } from '../jobs/analyze.js';
+import type { Figure } from '../plot/figure.js';
+import { buildFigure, FIGURES } from '../plot/figures.js';
+import { compileSpec, svgFromVega } from '../plot/render.js';
 import type { Cell, Report, Table } from '../report/format.js';
-import { buildFigure, FIGURES } from './figures.js';
-import type { Figure } from './figure.js';
-import { compileSpec, svgFromVega } from './render.js';
-import { RunSource } from './source.js';
+import type { Reporter } from './reporter.js';
+import { RunSource } from './run-source.js';
 
 export interface HtmlReportOptions {
   run: string;

@@ -2,15 +2,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { runAcrossRuns } from '../jobs/analyze.js';
 import type { Method } from '../lca/integrate.js';
-import type { Reporter } from '../jobs/reporter.js';
-import type { Figure } from './figure.js';
-import { buildFigure } from './figures.js';
-import { layersRunsFigure } from './layers-runs.js';
-import type { FigureName } from './names.js';
-import { pngFromSvg, svgFromSpec } from './render.js';
-import { RunSource } from './source.js';
+import type { Figure } from '../plot/figure.js';
+import { buildFigure } from '../plot/figures.js';
+import { layersRunsFigure } from '../plot/layers-runs.js';
+import type { FigureName } from '../plot/names.js';
+import { pngFromSvg, svgFromSpec } from '../plot/render.js';
+import { runAcrossRuns } from './analyze.js';
+import type { Reporter } from './reporter.js';
+import { RunSource } from './run-source.js';
 
 export interface PlotOptions {
   /** One run, or several for Fig. 4 across runs (mean ± std). */
@@ -52,7 +52,7 @@ async function figureOf(options: PlotOptions): Promise<Figure> {
 }
 
 async function runAnimation(options: PlotOptions & { animate: [number, number] }): Promise<void> {
-  const { animateHeatmap, animationFormat } = await import('./animate.js');
+  const { animateHeatmap, animationFormat } = await import('../plot/animate.js');
   animationFormat(options.out);
   if (options.figure !== 'heatmap' || options.runs.length !== 1 || (options.vs ?? []).length > 0) throw new UsageError('--animate: --figure heatmap of one --run only');
   const started = performance.now();

@@ -1,0 +1,213 @@
+// The one reader of a computed run (`lca/<method>/`): which method speaks for the run, the rows its parts
+// cover, their typed settings, and every part validated before a number is read: readable to its end,
+// of the right kind, rows as its name says, the manifest's variables, the same settings as the others,
+// computed from this run's weights.arrow. Rows stream batch by batch, or scalars only (no T×K decode).
+import path from 'node:path';
+import { describeBackend } from '../backend/names.js';
+import { InputError } from '../errors.js';
+import { METHODS, type Method } from '../lca/integrate.js';
+import { scanRowFile, type RowBatch } from './arrow-rows.js';
+import { gradientsDir } from './gradients.js';
+import { lcaDir, listParts, readPartBatches, type PartFile } from './lca-parts.js';
+import { readManifest, type Manifest, type ManifestVariable } from './manifest.js';
+import { readPartMetadata, settingsDifference, shortHash, type ComputeSettings, type PartKind, type PartMetadata } from './part-metadata.js';
+import { formatRanges, mergeAdjacent, missingRanges, type Range } from './ranges.js';
+import { weightsFingerprint } from './weights-fingerprint.js';
+import { WEIGHTS_FILE } from './weights.js';
+
+export interface CheckedPart extends PartFile {
+  metadata: PartMetadata;
+  /** Its per-iteration columns (`iteration`, `loss`, `error`, …), rows in order. */
+  scalars: Map<string, Float64Array>;
+}
+
+/** What a row holds without its LCA vectors. */
+export interface ScalarRow {
+  iteration: number;
+  scalar(name: string): number;
+}
+
+/** The sha256 of a run's weights.arrow, hashed at most once per reader and only if a part recorded one. */
+export type WeightsCheck = () => Promise<string>;
+
+export const weightsCheck = (run: string): WeightsCheck => {
+  let sha: Promise<string> | null = null;
+  return () => (sha ??= weightsFingerprint(run));
+};
+
+function checkRows(file: string, part: PartFile, iterations: Float64Array | undefined): void {
+  if (!iterations) throw new InputError(`${file}: no iteration column`);
+  const expected = part.last - part.first + 1;
+  const wrong = iterations.findIndex((t, r) => t !== part.first + r);
+  if (iterations.length !== expected || wrong >= 0) {
+    const held = iterations.length === 0 ? 'no rows' : `rows ${iterations[0]}-${iterations[iterations.length - 1]} (${iterations.length})`;
+    throw new InputError(`${file}: its name says rows ${part.first}-${part.last}, but it holds ${held}; remove it and rerun \`lca compute\``);
+  }
+}
+
+function checkVariables(file: string, columns: { name: string; size: number }[], variables: readonly ManifestVariable[]): void {
+  const differs = columns.length !== variables.length || columns.some((c, k) => c.name !== variables[k].name || c.size !== variables[k].size);
+  if (differs) throw new InputError(`${file}: its columns (${columns.map((c) => c.name).join(', ')}) are not the run's variables (${variables.map((v) => v.name).join(', ')})`);
+}
+
+/**
+ * One part, validated: readable to its end, of `kind`, holding the rows its name says and the manifest's
+ * variables, and, when it records one, computed from the weights.arrow whose sha256 `weights` gives.
+ */
+export async function checkPart(part: PartFile, kind: PartKind, variables: readonly ManifestVariable[], weights: WeightsCheck): Promise<CheckedPart> {
+  const { file } = part;
+  const scan = await scanRowFile(file);
+  const metadata = readPartMetadata(file, scan.metadata);
+  if (metadata.kind !== kind) throw new InputError(`${file}: a ${metadata.kind} part where ${kind} parts belong; move or remove it`);
+  checkRows(file, part, scan.scalars.get('iteration'));
+  checkVariables(file, scan.vectorColumns, variables);
+  if (metadata.weights !== null) {
+    const sha = await weights();
+    if (metadata.weights !== sha) {
+      const run = path.resolve(path.dirname(file), kind === 'lca' ? '../..' : '../../..');
+      throw new InputError(`${file}: computed from another ${WEIGHTS_FILE} (sha256 ${shortHash(metadata.weights)}, ${path.join(run, WEIGHTS_FILE)} is ${shortHash(sha)}); ` +
+        'the run was replaced or the part copied from another run: rerun `lca compute --force`');
+    }
+  }
+  return { ...part, metadata, scalars: scan.scalars };
+}
+
+/** Every part of a folder, validated, all with the same settings (or `expected`'s, when given). */
+export async function checkParts(dir: string, kind: PartKind, variables: readonly ManifestVariable[], weights: WeightsCheck, expected?: ComputeSettings): Promise<CheckedPart[]> {
+  const checked: CheckedPart[] = [];
+  for (const part of listParts(dir)) {
+    const next = await checkPart(part, kind, variables, weights);
+    // Worded from what is stored to what this compute asks for, or from the first part to this one.
+    const difference = expected ? settingsDifference(next.metadata.settings, expected) : checked[0] ? settingsDifference(checked[0].metadata.settings, next.metadata.settings) : '';
+    if (difference) {
+      throw new InputError(expected
+        ? `${part.file}: computed with other settings than this compute's (${difference}); pass --force to recompute`
+        : `${part.file}: computed with other settings than ${path.basename(checked[0].file)} (${difference}); rerun \`lca compute --force\` with one set of settings`);
+    }
+    checked.push(next);
+  }
+  return checked;
+}
+
+/** The backends that computed the parts, e.g. `wasm` or `wasm, onnxruntime-cpu`. */
+export const computeBackends = (parts: readonly CheckedPart[]): string => [...new Set(parts.map((p) => describeBackend(p.metadata.backend)))].join(', ');
+
+const FINITE_COLUMNS = ['loss', 'next_loss', 'lca_sum', 'error'] as const;
+
+/** `3-5, 9`: rows of these parts (within first … last) whose loss, LCA sum or error is NaN or infinite (a diverged training), or '' when none. */
+export function nonFiniteRows(parts: readonly CheckedPart[], [first, last]: Range = [0, Infinity]): string {
+  const rows: Range[] = [];
+  for (const { scalars } of parts) {
+    const iterations = scalars.get('iteration')!;
+    const columns = FINITE_COLUMNS.map((name) => scalars.get(name)).filter((c) => c !== undefined);
+    iterations.forEach((t, r) => {
+      if (t >= first && t <= last && columns.some((c) => !Number.isFinite(c[r]))) rows.push([t, t]);
+    });
+  }
+  return formatRanges(mergeAdjacent(rows));
+}
+
+/** Methods with at least one part, in METHODS order. */
+export const computedMethods = (run: string): Method[] => METHODS.filter((m) => listParts(lcaDir(run, m)).length > 0);
+
+// When several methods were computed, the most accurate one speaks for the run.
+const PREFERENCE: readonly Method[] = ['adaptive', 'simpson', 'first-order'];
+
+/** The requested method if it was computed, else the most accurate computed one. */
+export function chooseMethod(run: string, requested: Method | undefined): Method {
+  const available = computedMethods(run);
+  if (requested) {
+    if (!available.includes(requested)) throw new InputError(`${run}: no LCA computed with --method ${requested} (have: ${available.join(', ') || 'none'})`);
+    return requested;
+  }
+  const method = PREFERENCE.find((m) => available.includes(m));
+  if (!method) throw new InputError(`${run}: no LCA computed yet; run \`lca compute --run ${run}\` first`);
+  return method;
+}
+
+/** Every row of the batches whose iteration lies in [first, last], in order; `r` indexes its batch. */
+export async function* rowsIn(batches: AsyncIterable<RowBatch>, [first, last]: Range): AsyncGenerator<{ batch: RowBatch; r: number; iteration: number }> {
+  for await (const batch of batches) {
+    const iterations = batch.scalar('iteration');
+    for (let r = 0; r < batch.numRows; r++) if (iterations[r] >= first && iterations[r] <= last) yield { batch, r, iteration: iterations[r] };
+  }
+}
+
+export interface OpenOptions {
+  method?: Method;
+  /** Rows first … last; default the rows from the first part's first to the last part's last. */
+  iterations?: Range;
+}
+
+/** One method's validated parts of a run, with the rows they are read over. */
+export class ComputedRun {
+  private constructor(
+    readonly run: string,
+    readonly manifest: Manifest,
+    readonly method: Method,
+    readonly parts: CheckedPart[],
+    readonly range: Range,
+    private readonly weights: WeightsCheck,
+  ) {}
+
+  static async open(run: string, options: OpenOptions = {}, manifest = readManifest(run), weights = weightsCheck(run)): Promise<ComputedRun> {
+    const method = chooseMethod(run, options.method);
+    const parts = await checkParts(lcaDir(run, method), 'lca', manifest.model.variables, weights);
+    const last = manifest.training.iterations - 1;
+    const [a, b] = options.iterations ?? [parts[0].first, parts[parts.length - 1].last];
+    return new ComputedRun(run, manifest, method, parts, [a, Math.min(b, last)], weights);
+  }
+
+  /** The run's other computed methods over the same rows (for `analyze --report error`). */
+  async others(iterations: Range | undefined): Promise<ComputedRun[]> {
+    const runs: ComputedRun[] = [];
+    for (const m of computedMethods(this.run)) runs.push(m === this.method ? this : await ComputedRun.open(this.run, { method: m, iterations }, this.manifest, this.weights));
+    return runs;
+  }
+
+  get settings(): ComputeSettings {
+    return this.parts[0].metadata.settings;
+  }
+
+  get computeBackend(): string {
+    return computeBackends(this.parts);
+  }
+
+  get classCounts(): number[] {
+    return this.parts[0].metadata.classCounts;
+  }
+
+  /** Record batches holding rows first … last (and possibly neighbours: filter with rowsIn); a gap is an InputError. */
+  batches([first, last]: Range = this.range): AsyncGenerator<RowBatch> {
+    return readPartBatches(lcaDir(this.run, this.method), first, last, (ranges) => `LCA missing for iterations ${ranges}; run \`lca compute\` for them`);
+  }
+
+  /** Rows first … last, one at a time. */
+  rows(range: Range = this.range) {
+    return rowsIn(this.batches(range), range);
+  }
+
+  /** The per-iteration columns of rows first … last, without reading the LCA vectors. */
+  *scalarRows([first, last]: Range = this.range): Generator<ScalarRow> {
+    const gaps = formatRanges(missingRanges(this.parts, first, last));
+    if (gaps) throw new InputError(`${lcaDir(this.run, this.method)}: LCA missing for iterations ${gaps}; run \`lca compute\` for them`);
+    for (const part of this.parts) {
+      if (part.last < first || part.first > last) continue;
+      const iterations = part.scalars.get('iteration')!;
+      for (let r = 0; r < iterations.length; r++) {
+        if (iterations[r] < first || iterations[r] > last) continue;
+        const scalar = (name: string) => {
+          const column = part.scalars.get(name);
+          if (!column) throw new InputError(`${part.file}: no column ${name}`);
+          return column[r];
+        };
+        yield { iteration: iterations[r], scalar };
+      }
+    }
+  }
+
+  /** The saved gradients' parts (`--save-gradients`), validated like the LCA parts; [] when none were saved. */
+  gradientParts(): Promise<CheckedPart[]> {
+    return checkParts(gradientsDir(this.run, this.method), 'gradients', this.manifest.model.variables, this.weights, this.settings);
+  }
+}
