@@ -9,7 +9,7 @@ import { DEFAULT_TOLERANCE, METHODS } from '../lca/integrate.js';
 import { rowCount } from '../lca/schedule.js';
 import { describeSubset } from '../lca/subset.js';
 import type { Cell, Report } from '../report/format.js';
-import { checkParts, computeBackends, nonFiniteRows, weightsCheck, type CheckedPart } from '../store/computed-run.js';
+import { checkParts, computeBackends, nonFiniteRows, scalarRowsOf, weightsCheck, type CheckedPart } from '../store/computed-run.js';
 import { lcaDir } from '../store/lca-parts.js';
 import { readManifest } from '../store/manifest.js';
 import { formatRanges, mergeAdjacent, missingRanges } from '../store/ranges.js';
@@ -25,10 +25,7 @@ function groundingOf(parts: readonly CheckedPart[]): { max: Cell; relative: Cell
   if (parts.length === 0) return { max: null, relative: null };
   const fold = errorFold(DEFAULT_TOLERANCE, false); // the tolerance only feeds a count we do not show
   const noVectors = () => new Float32Array(0);
-  for (const { scalars } of parts) {
-    const iterations = scalars.get('iteration')!;
-    for (let r = 0; r < iterations.length; r++) fold.add({ iteration: iterations[r], scalar: (name) => scalars.get(name)?.[r] ?? Number.NaN, variable: noVectors });
-  }
+  for (const row of scalarRowsOf(parts)) fold.add({ ...row, variable: noVectors });
   const result = fold.result();
   return { max: result.max_abs_error, relative: result.cumulative_relative_error };
 }

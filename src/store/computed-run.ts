@@ -4,11 +4,11 @@
 // computed from this run's weights.arrow. Rows stream batch by batch, or scalars only (no T×K decode).
 import path from 'node:path';
 import { describeBackend } from '../backend/names.js';
-import { InputError } from '../errors.js';
+import { ExistsError, InputError } from '../errors.js';
 import { METHODS, type Method } from '../lca/integrate.js';
 import { scanRowFile, type RowBatch } from './arrow-rows.js';
 import { gradientsDir } from './gradients.js';
-import { lcaDir, listParts, readPartBatches, type PartFile } from './lca-parts.js';
+import { lcaDir, listParts, readLcaBatches, type PartFile } from './lca-parts.js';
 import { readManifest, type Manifest, type ManifestVariable } from './manifest.js';
 import { readPartMetadata, settingsDifference, shortHash, type ComputeSettings, type PartKind, type PartMetadata } from './part-metadata.js';
 import { formatRanges, mergeAdjacent, missingRanges, type Range } from './ranges.js';
@@ -80,9 +80,8 @@ export async function checkParts(dir: string, kind: PartKind, variables: readonl
     // Worded from what is stored to what this compute asks for, or from the first part to this one.
     const difference = expected ? settingsDifference(next.metadata.settings, expected) : checked[0] ? settingsDifference(checked[0].metadata.settings, next.metadata.settings) : '';
     if (difference) {
-      throw new InputError(expected
-        ? `${part.file}: computed with other settings than this compute's (${difference}); pass --force to recompute`
-        : `${part.file}: computed with other settings than ${path.basename(checked[0].file)} (${difference}); rerun \`lca compute --force\` with one set of settings`);
+      if (expected) throw new ExistsError(`${part.file}: computed with other settings than this compute's (${difference}); pass --force to recompute`);
+      throw new InputError(`${part.file}: computed with other settings than ${path.basename(checked[0].file)} (${difference}); rerun \`lca compute --force\` with one set of settings`);
     }
     checked.push(next);
   }
@@ -95,16 +94,27 @@ export const computeBackends = (parts: readonly CheckedPart[]): string => [...ne
 const FINITE_COLUMNS = ['loss', 'next_loss', 'lca_sum', 'error'] as const;
 
 /** `3-5, 9`: rows of these parts (within first … last) whose loss, LCA sum or error is NaN or infinite (a diverged training), or '' when none. */
-export function nonFiniteRows(parts: readonly CheckedPart[], [first, last]: Range = [0, Infinity]): string {
+export function nonFiniteRows(parts: readonly CheckedPart[], range: Range = [0, Infinity]): string {
   const rows: Range[] = [];
-  for (const { scalars } of parts) {
-    const iterations = scalars.get('iteration')!;
-    const columns = FINITE_COLUMNS.map((name) => scalars.get(name)).filter((c) => c !== undefined);
-    iterations.forEach((t, r) => {
-      if (t >= first && t <= last && columns.some((c) => !Number.isFinite(c[r]))) rows.push([t, t]);
-    });
-  }
+  for (const row of scalarRowsOf(parts, range)) if (FINITE_COLUMNS.some((c) => !Number.isFinite(row.scalar(c)))) rows.push([row.iteration, row.iteration]);
   return formatRanges(mergeAdjacent(rows));
+}
+
+/** The per-iteration columns of the parts' rows within first … last, in order, from the scalars read at validation. */
+export function* scalarRowsOf(parts: readonly CheckedPart[], [first, last]: Range = [0, Infinity]): Generator<ScalarRow> {
+  for (const part of parts) {
+    if (part.last < first || part.first > last) continue;
+    const iterations = part.scalars.get('iteration')!;
+    for (let r = 0; r < iterations.length; r++) {
+      if (iterations[r] < first || iterations[r] > last) continue;
+      const scalar = (name: string) => {
+        const column = part.scalars.get(name);
+        if (!column) throw new InputError(`${part.file}: no column ${name}`);
+        return column[r];
+      };
+      yield { iteration: iterations[r], scalar };
+    }
+  }
 }
 
 /** Methods with at least one part, in METHODS order. */
@@ -179,7 +189,7 @@ export class ComputedRun {
 
   /** Record batches holding rows first … last (and possibly neighbours: filter with rowsIn); a gap is an InputError. */
   batches([first, last]: Range = this.range): AsyncGenerator<RowBatch> {
-    return readPartBatches(lcaDir(this.run, this.method), first, last, (ranges) => `LCA missing for iterations ${ranges}; run \`lca compute\` for them`);
+    return readLcaBatches(lcaDir(this.run, this.method), first, last);
   }
 
   /** Rows first … last, one at a time. */
@@ -187,23 +197,11 @@ export class ComputedRun {
     return rowsIn(this.batches(range), range);
   }
 
-  /** The per-iteration columns of rows first … last, without reading the LCA vectors. */
-  *scalarRows([first, last]: Range = this.range): Generator<ScalarRow> {
+  /** The per-iteration columns of rows first … last, without reading the LCA vectors; a gap is an InputError. */
+  scalarRows([first, last]: Range = this.range): Generator<ScalarRow> {
     const gaps = formatRanges(missingRanges(this.parts, first, last));
     if (gaps) throw new InputError(`${lcaDir(this.run, this.method)}: LCA missing for iterations ${gaps}; run \`lca compute\` for them`);
-    for (const part of this.parts) {
-      if (part.last < first || part.first > last) continue;
-      const iterations = part.scalars.get('iteration')!;
-      for (let r = 0; r < iterations.length; r++) {
-        if (iterations[r] < first || iterations[r] > last) continue;
-        const scalar = (name: string) => {
-          const column = part.scalars.get(name);
-          if (!column) throw new InputError(`${part.file}: no column ${name}`);
-          return column[r];
-        };
-        yield { iteration: iterations[r], scalar };
-      }
-    }
+    return scalarRowsOf(this.parts, [first, last]);
   }
 
   /** The saved gradients' parts (`--save-gradients`), validated like the LCA parts; [] when none were saved. */

@@ -3,7 +3,7 @@
 // mechanism as the LCA parts (store/lca-parts.ts), so a gradient part that exists is complete.
 import path from 'node:path';
 import type { RowBatch, RowLayout } from './arrow-rows.js';
-import { lcaDir, listParts, readPartBatches } from './lca-parts.js';
+import { lcaDir, readPartBatches } from './lca-parts.js';
 import type { ManifestVariable } from './manifest.js';
 
 export const gradientsDir = (run: string, method: string): string => path.join(lcaDir(run, method), 'gradients');
@@ -13,9 +13,6 @@ export const gradientsLayout = (variables: readonly ManifestVariable[]): RowLayo
   scalars: [{ name: 'iteration', type: 'int32' }, { name: 'loss', type: 'float64' }],
   vectors: variables.map((v) => ({ name: v.name, size: v.size })),
 });
-
-/** Whether any gradients were saved for this method. */
-export const hasGradients = (run: string, method: string): boolean => listParts(gradientsDir(run, method)).length > 0;
 
 /** Batches holding the gradients at θ_first … θ_last; a gap names the missing iterates. */
 export const readGradientBatches = (dir: string, first: number, last: number): AsyncGenerator<RowBatch> =>

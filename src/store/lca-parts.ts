@@ -24,7 +24,7 @@ export const partName = (first: number, last: number) => `part-${String(first).p
 
 export const lcaDir = (run: string, method: string): string => path.join(run, 'lca', method);
 
-export { classColumn, classVariableColumn, missingRanges };
+export { classColumn, classVariableColumn };
 
 /**
  * Columns of a part: per-iteration scalars, `val_*` with --val, and with --per-class (classes > 0)
