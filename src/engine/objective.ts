@@ -22,6 +22,15 @@ export interface EngineOptions {
 
 const int64Labels = (labels: Uint8Array): BigInt64Array => BigInt64Array.from(labels, (l) => BigInt(l));
 
+/** Adds `scale` × each variable's gradient (the session's order) into the flat float64 θ-layout `out`. */
+export function addGradients(slots: readonly VariableSlot[], gradients: readonly Float32Array[], out: Float64Array, scale: number): void {
+  slots.forEach((slot, v) => {
+    const g = gradients[v];
+    const target = out.subarray(slot.offset, slot.offset + slot.size);
+    for (let i = 0; i < g.length; i++) target[i] += scale * g[i];
+  });
+}
+
 // With batch norm each evaluation batch normalises with its own statistics, so the batch size is part of
 // the definition of L; class-homogeneous batches would change L itself, so `byClass` is refused there.
 export class OrtFullDatasetObjective {
@@ -82,11 +91,7 @@ export class OrtFullDatasetObjective {
     for (const batch of this.batches) {
       const { lossSum, gradients } = await this.session.run(batch, parameters);
       const { gradient, scale } = sums.target(batch.label);
-      this.slots.forEach((slot, v) => {
-        const g = gradients[v];
-        const out = gradient.subarray(slot.offset, slot.offset + slot.size);
-        for (let i = 0; i < g.length; i++) out[i] += scale * g[i];
-      });
+      addGradients(this.slots, gradients, gradient, scale);
       sums.addLoss(batch.label, lossSum);
     }
     return sums.result();

@@ -31,10 +31,12 @@ export const elementwiseRules: Record<string, OpRule> = {
     (ctx, dy) => ctx.g.op('Div', [dy, ctx.node.inputs[1]]),
     (ctx, dy) => ctx.g.op('Neg', [ctx.g.op('Div', [ctx.g.op('Mul', [dy, ctx.node.outputs[0]]), ctx.node.inputs[1]])]),
   ),
+  // The mask reads ReLU's output (y > 0 exactly where x > 0), so the pre-activation need not be kept
+  // and ORT can fuse the ReLU into the Conv or Gemm before it.
   Relu: {
     backward: (ctx, [dy]) => {
       const g = ctx.g;
-      return [dy && g.op('Where', [g.op('Greater', [ctx.node.inputs[0], g.scalar(0)]), dy, g.scalar(0)])];
+      return [dy && g.op('Where', [g.op('Greater', [ctx.node.outputs[0], g.scalar(0)]), dy, g.scalar(0)])];
     },
   },
   // y = √x: ∂x = dy / (2y).
