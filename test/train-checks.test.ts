@@ -49,13 +49,14 @@ test('synthetic-cifar runs record synthetic: true and the CIFAR eval batch; olde
 
 test('the staging folder is <dir>.partial, held by one live process at a time', () => {
   const out = path.join(tmp, 'staged');
-  const staged = stageDir(out, false);
+  const staged = stageDir(out, { force: false });
   assert.equal(staged.staging, `${path.resolve(out)}.partial`);
   fs.writeFileSync(path.join(staged.staging, 'owner'), `${os.hostname()} ${process.ppid}\n`); // a live process that is not us
-  assert.throws(() => stageDir(out, true), (e: unknown) => e instanceof ExistsError && /is being written by process/.test(e.message));
+  assert.throws(() => stageDir(out, { force: true }), (e: unknown) => e instanceof ExistsError && /is being written by process/.test(e.message));
   staged.release();
-  assert.throws(() => stageDir(out, false), (e: unknown) => e instanceof ExistsError && /holds a killed training/.test(e.message));
-  const again = stageDir(out, true); // --force starts over
+  fs.rmSync(path.join(staged.staging, 'owner'));
+  assert.throws(() => stageDir(out, { force: false }), (e: unknown) => e instanceof ExistsError && /holds a killed training/.test(e.message));
+  const again = stageDir(out, { force: true }); // --force starts over
   assert.deepEqual(fs.readdirSync(again.staging), ['owner']);
   again.abandon();
   assert.ok(!fs.existsSync(again.staging));

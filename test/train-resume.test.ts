@@ -65,5 +65,5 @@ test('a training killed twice and resumed ends with the same weights.arrow bytes
 
   const nothing = lca(['train', '--resume', '--out', run]);
   assert.equal(nothing.code, 1);
-  assert.match(nothing.stderr, /already exists; pass --force to replace it/);
+  assert.match(nothing.stderr, /run is a finished run: nothing to resume/);
 });

@@ -14,15 +14,16 @@ const FLAG_KEYS = {
 } as const;
 
 type TrainFlags = { [K in keyof typeof FLAG_KEYS]?: string | number } &
-  { config?: string; out: string; force?: boolean; resume?: boolean; checkpointEvery?: number; threads?: number; logLevel: LogLevel };
+  { config?: string; out: string; force?: boolean; resume?: boolean; breakLock?: boolean; checkpointEvery?: number; threads?: number; logLevel: LogLevel };
 
 export const trainCommand = () =>
   new Command('train')
     .description('train a network and save every iterate θ_0 … θ_T into a new run directory')
     .option('-c, --config <file>', 'YAML config (see configs/); flags override its values')
     .requiredOption('-o, --out <dir>', 'run directory to create')
-    .option('--force', 'replace an existing run directory (or a killed training\'s <out>.partial)')
+    .option('--force', 'replace an existing run directory (one with manifest.json) or a killed training\'s <out>.partial; nothing else')
     .option('--resume', 'continue the killed training of --out from its last checkpoint (config: the checkpoint\'s; any given must match)')
+    .option('--break-lock', 'take over <out>.partial even though another host\'s lease on it is not stale yet (its training must be dead)')
     .option('--checkpoint-every <n>', 'iterations between checkpoints in <out>.partial (default 50)', parsePositiveInteger)
     .option('--init-from <dir>', 'start from θ_0 of this run directory (same model)')
     .addOption(new Option('--model <name>', 'network').choices(MODEL_NAMES))
@@ -47,7 +48,7 @@ export const trainCommand = () =>
       const config = flags.resume && !given ? undefined : loadConfig(flags.config, overrides);
       const { runTraining } = await import('../jobs/train.js');
       await runTraining({
-        config, out: flags.out, force: !!flags.force, resume: !!flags.resume, checkpointEvery: flags.checkpointEvery, threads: flags.threads,
+        config, out: flags.out, force: !!flags.force, resume: !!flags.resume, breakLock: !!flags.breakLock, checkpointEvery: flags.checkpointEvery, threads: flags.threads,
         projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
       });
     });

@@ -17,7 +17,8 @@ import { gradientsDir, gradientsLayout } from '../store/gradients.js';
 import { assertNoWriters } from '../store/compute-lease.js';
 import { checkParts, weightsCheck, type WeightsCheck } from '../store/computed-run.js';
 import { classColumn, classVariableColumn, createPartWriter, lcaDir, lcaLayout, type PartWriter } from '../store/lca-parts.js';
-import { readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
+import { MANIFEST_FILE, readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
+import { checkManifest, checkVariablesMatch } from '../store/manifest-check.js';
 import { partMetadataRecord, type ComputeSettings, type PartMetadata } from '../store/part-metadata.js';
 import { formatRanges, missingRanges } from '../store/ranges.js';
 import { removeStaleTemporaries } from '../store/temporaries.js';
@@ -100,6 +101,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
   if (manifest.imported) {
     throw new LcaError(`${run} was made by \`lca import\`; computing its LCA needs the ONNX Runtime engine, which this version does not have yet`);
   }
+  checkManifest(`${run}/${MANIFEST_FILE}`, manifest, true); // and what computing needs: config, dataset
   const [first, last] = resolveRange(manifest, options.iterations, run);
   const dir = lcaDir(run, options.method);
   const gradientDir = gradientsDir(run, options.method);
@@ -187,6 +189,7 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
     reporter.info(`approximate LCA: the training loss over a subset of ${describeSubset(subset)} examples (seed ${subset.seed})`, { subset: subset.count, of: subset.of });
   }
   const net = networkNamed(manifest.config.model as ModelName);
+  checkVariablesMatch(`${run}/${MANIFEST_FILE}`, net.name, manifest.model.variables, net.variables);
   const { backend, value: objectives } = await openBackend(options.backend, {
     threads: options.threads, log: reporter, engines: ['tfjs'],
     open: async () => {

@@ -59,7 +59,7 @@ export async function runImport(options: ImportOptions): Promise<Manifest> {
   const data = loadExampleData(options.data, { projectRoot: options.projectRoot, dataDir: options.dataDir, exampleShape, numClasses: graph.numClasses });
   reporter.info(`data ${data.name}: ${data.train.count} training examples of shape [${data.exampleShape.join(', ')}], ${data.numClasses} classes`);
 
-  const staged = stageDir(options.out, options.force);
+  const staged = stageDir(options.out, { force: options.force });
   try {
     const conversions = new Set<string>();
     const weights = createWeightsWriter(staged.staging, plan.variables);

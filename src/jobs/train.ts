@@ -1,22 +1,24 @@
 // `lca train`: check the config against the network and data, train from θ_0 (or resume a killed
 // training from its checkpoint), and write a new run directory.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { TrainConfig } from '../config/schema.js';
 import { describeBackend } from '../backend/names.js';
 import { openBackend } from '../backend/open.js';
 import { loadDataset } from '../data/dataset.js';
 import { DATASET_IMAGE_SHAPES } from '../data/types.js';
-import { UsageError } from '../errors.js';
+import { LcaError, UsageError } from '../errors.js';
 import { initialParameters } from '../models/init.js';
 import { layoutOf, type Network } from '../models/network.js';
 import { networkNamed } from '../models/registry.js';
 import { iterationsPerEpoch, tfjsMinibatchGradient, train } from '../train/loop.js';
 import { planLayers, updaterFor } from '../train/per-layer.js';
-import { readCheckpoint, writeCheckpoint, checkpointPath, type Checkpoint } from '../store/checkpoint.js';
+import { readCheckpoint, writeCheckpoint, checkpointPath } from '../store/checkpoint.js';
 import { readInitialIterate } from '../store/init-from.js';
 import { IterateLog } from '../store/iterate-log.js';
-import { MANIFEST_FORMAT, writeManifest, type Manifest } from '../store/manifest.js';
+import { MANIFEST_FILE, MANIFEST_FORMAT, trainConfig, type Manifest } from '../store/manifest.js';
 import { stageDir } from '../store/run-dir.js';
+import { clearUnfinished, finishedStaged, finishStaged, readStagedConfig, removeTrainingFiles, writeStagedConfig } from '../store/staged-run.js';
 import { WEIGHTS_FILE } from '../store/weights.js';
 import { configDifferences } from '../config/diff.js';
 import type { Reporter } from './reporter.js';
@@ -29,6 +31,8 @@ export interface TrainOptions {
   force: boolean;
   /** Continue the killed training of `out` from its last checkpoint. */
   resume?: boolean;
+  /** Take over a staging folder whose lease another host still holds. */
+  breakLock?: boolean;
   /** Iterations between checkpoints (default 50). */
   checkpointEvery?: number;
   /** ONNX Runtime's intra-op threads (default: one per core). */
@@ -50,26 +54,52 @@ function checkConfig(config: TrainConfig): Network {
   return net;
 }
 
-/** With --resume, the config given must be the checkpoint's (a different one would not continue the same training). */
-function resumedConfig(given: TrainConfig | undefined, checkpoint: Checkpoint | null, staging: string): TrainConfig {
-  if (!checkpoint) {
-    if (!given) throw new UsageError(`${staging} has no checkpoint yet: resume with the original --config and flags`);
+/** With --resume, the config given must be the one the training started with (another would not continue it). */
+function resumedConfig(given: TrainConfig | undefined, started: TrainConfig | null, staging: string): TrainConfig {
+  if (!started) {
+    if (!given) throw new UsageError(`${staging} was killed before it recorded its config: resume with the original --config and flags`);
     return given;
   }
-  const differ = given ? configDifferences(checkpoint.config, given) : [];
+  const differ = given ? configDifferences(started, given) : [];
   if (differ.length > 0) throw new UsageError(`--resume: the config differs from the checkpoint's in ${differ.join(', ')}`);
-  return checkpoint.config;
+  return started;
 }
+
+/** The first iteration whose minibatch loss or θ is not finite: training stops there. */
+class Divergence extends Error {
+  constructor(readonly iteration: number, readonly what: string) {
+    super(what);
+  }
+}
+
+function nonFinite(theta: Float32Array): number {
+  for (let i = 0; i < theta.length; i++) if (!Number.isFinite(theta[i])) return i;
+  return -1;
+}
+
+const diskFull = (err: unknown): boolean => ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException)?.code ?? '');
 
 export async function runTraining(options: TrainOptions): Promise<Manifest> {
   const { out, force, projectRoot, reporter } = options;
   const every = options.checkpointEvery ?? DEFAULT_CHECKPOINT_EVERY;
   if (options.config) checkConfig(options.config); // before minutes of work, not after
-  const staged = stageDir(out, force, options.resume);
+  const staged = stageDir(out, { force, resume: options.resume, breakLock: options.breakLock });
+  const { staging } = staged;
   const progress = reporter.progress('training');
+  let committed = false;
   try {
-    const checkpoint = options.resume ? readCheckpoint(staged.staging) : null;
-    const config = options.resume ? resumedConfig(options.config, checkpoint, staged.staging) : options.config!;
+    const finished = options.resume ? finishedStaged(staging) : null;
+    if (finished) {
+      resumedConfig(options.config, trainConfig(finished), staging);
+      removeTrainingFiles(staging);
+      staged.commit();
+      reporter.info(`the training had finished; run written to ${out}`);
+      return finished;
+    }
+    if (options.resume) clearUnfinished(staging);
+    const checkpoint = options.resume ? readCheckpoint(staging) : null;
+    const config = options.resume ? resumedConfig(options.config, checkpoint?.config ?? readStagedConfig(staging), staging) : options.config!;
+    writeStagedConfig(staging, config);
     const net = checkConfig(config);
     const { slots, total } = layoutOf(net.variables);
     const variables = slots.map(({ name, shape, offset, size }) => ({ name, shape, offset, size }));
@@ -78,13 +108,16 @@ export async function runTraining(options: TrainOptions): Promise<Manifest> {
 
     const data = loadDataset(config.dataset, { dataDir: config.data_dir ?? undefined, projectRoot });
     reporter.info(`dataset ${data.name}: ${data.train.count} training images from ${data.source}`);
+    if (config.batch_size > data.train.count) {
+      throw new UsageError(`batch_size ${config.batch_size} is larger than the ${data.train.count} training images of ${data.name}`);
+    }
     const { backend, value: minibatchGradient } = await openBackend(config.backend, {
       threads: options.threads, log: reporter, engines: ['tfjs'], open: async () => tfjsMinibatchGradient(net),
     });
     reporter.info(`backend ${describeBackend(backend)}`, { ...backend });
 
     const perEpoch = iterationsPerEpoch(data.train.count, config.batch_size);
-    const iterations = config.iterations ?? (config.epochs ?? 1) * perEpoch;
+    const planned = config.iterations ?? (config.epochs ?? 1) * perEpoch;
     const updater = updaterFor(config, slots, perEpoch);
     const start = checkpoint?.iteration ?? 0;
     const resumed = checkpoint ? [...checkpoint.resumed, start] : [];
@@ -94,34 +127,43 @@ export async function runTraining(options: TrainOptions): Promise<Manifest> {
         o.state.steps = checkpoint.optimizers[k].steps;
         checkpoint.optimizers[k].slots.forEach((s, j) => o.state.slots[j].set(s));
       });
-      reporter.info(`resuming at iteration ${start} of ${iterations} from ${checkpointPath(staged.staging)}`);
+      reporter.info(`resuming at iteration ${start} of ${planned} from ${checkpointPath(staging)}`);
     }
     const started = performance.now();
     const seconds = () => (checkpoint?.seconds ?? 0) + (performance.now() - started) / 1000;
-    const log = IterateLog.open(staged.staging, total, start);
+    const log = IterateLog.open(staging, total, start);
+    let diverged: Divergence | null = null;
     try {
       await train(net, data.train, theta, updater, {
-        iterations, batchSize: config.batch_size, seed: config.seed, start, minibatchGradient,
+        iterations: planned, batchSize: config.batch_size, seed: config.seed, start, minibatchGradient,
         beforeIteration: async (t, current) => {
           if (t % every !== 0) return;
-          writeCheckpoint(staged.staging, {
+          writeCheckpoint(staging, {
             iteration: t, config, theta: current, resumed, seconds: seconds(),
             optimizers: updater.optimizers.map((o) => ({ steps: o.state.steps, slots: o.state.slots })),
           });
           reporter.debug('checkpoint', { iteration: t });
         },
       }, async (t, current, minibatchLoss) => {
+        staged.lease.heartbeat();
+        const bad = nonFinite(current);
+        if (bad >= 0) throw new Divergence(t, `θ_${t} holds ${current[bad]} (parameter ${bad})`);
+        if (t < planned && !Number.isFinite(minibatchLoss)) throw new Divergence(t, `the minibatch loss at iteration ${t} is ${minibatchLoss}`);
         log.append(minibatchLoss, current);
-        if (t < iterations) {
-          progress.update(t + 1, iterations);
+        if (t < planned) {
+          progress.update(t + 1, planned);
           reporter.debug('step', { iteration: t, minibatch_loss: minibatchLoss });
         }
       });
+    } catch (err) {
+      if (!(err instanceof Divergence)) throw err;
+      diverged = err;
     } finally {
       log.close();
     }
-    await IterateLog.toWeights(staged.staging, variables, iterations + 1);
-    fs.rmSync(checkpointPath(staged.staging), { force: true });
+    // A diverged training keeps θ_0 … θ_{t−1}, the iterates before the first non-finite one, as a shorter run.
+    const iterations = diverged ? diverged.iteration - 1 : planned;
+    if (iterations < 1) throw new LcaError(`training diverged at once: ${diverged!.message}; nothing to keep (lower --lr)`);
     const manifest: Manifest = {
       format: MANIFEST_FORMAT,
       created: new Date().toISOString(),
@@ -131,19 +173,34 @@ export async function runTraining(options: TrainOptions): Promise<Manifest> {
         name: data.name, source: data.source, train_count: data.train.count, val_count: data.val.count,
         fingerprint: data.fingerprint, image_shape: data.imageShape, num_classes: data.numClasses, synthetic: data.synthetic ?? false,
       },
-      training: { iterations, iterations_per_epoch: perEpoch, seconds: seconds(), resumed_at: resumed },
+      training: {
+        iterations, iterations_per_epoch: perEpoch, seconds: seconds(), resumed_at: resumed,
+        ...(diverged ? { diverged_at: diverged.iteration } : {}),
+      },
       backend,
       versions: packageVersions(),
       files: { weights: WEIGHTS_FILE },
     };
-    writeManifest(staged.staging, manifest);
+    await finishStaged(staging, manifest);
     staged.commit();
+    committed = true;
+    if (diverged) {
+      throw new LcaError(`training diverged: ${diverged.message}; θ_0 … θ_${iterations} were written to ${out} as a ${iterations}-iteration run ` +
+        `(training.diverged_at: ${diverged.iteration}); lower --lr`);
+    }
     reporter.info(`trained ${iterations} iterations in ${manifest.training.seconds.toFixed(1)} s; run written to ${out}`);
     return manifest;
   } catch (err) {
-    // A checkpoint is hours of work worth keeping for --resume; without one there is nothing to keep.
-    if (fs.existsSync(checkpointPath(staged.staging))) staged.release();
+    if (committed) throw err; // a diverged run, already in place
+    // A checkpoint is hours of work worth keeping, a manifest a finished run, and a resumed folder is
+    // never deleted; a fresh training that failed before its first checkpoint (bad data, a usage error) has nothing to keep.
+    const worthKeeping = options.resume || fs.existsSync(checkpointPath(staging)) || fs.existsSync(path.join(staging, MANIFEST_FILE));
+    if (worthKeeping) staged.release();
     else staged.abandon();
+    if (diskFull(err)) {
+      throw new LcaError(`${staging}: no space left on device (${(err as Error).message}); free space, then \`lca train --resume --out ${out}\` ` +
+        (fs.existsSync(checkpointPath(staging)) ? 'continues from the last checkpoint' : 'starts it again'));
+    }
     throw err;
   } finally {
     progress.stop();

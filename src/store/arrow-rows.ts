@@ -52,6 +52,7 @@ export class RowFileWriter {
   private scalars: ScalarArray[] = [];
   private vectors: Float32Array[] = [];
   private rows = 0;
+  private failure: Error | null = null; // the sink's (e.g. ENOSPC), rethrown to whoever awaits the writer
 
   private constructor(
     private readonly layout: RowLayout,
@@ -62,6 +63,7 @@ export class RowFileWriter {
     this.schema = schemaOf(layout, metadata);
     this.capacity = rowsPerBatch(layout);
     this.allocate();
+    sink.on('error', (err) => (this.failure ??= err));
   }
 
   static create(file: string, layout: RowLayout, metadata: Record<string, string>): RowFileWriter {
@@ -103,15 +105,17 @@ export class RowFileWriter {
     this.writer.write(new arrow.RecordBatch(this.schema, arrow.makeData({ type: new arrow.Struct(this.schema.fields), length: n, children })));
     this.allocate(); // the batch still references the old buffers until the sink has them
     await new Promise((resolve) => setImmediate(resolve));
+    if (this.failure) throw this.failure;
     if (this.sink.writableNeedDrain) await once(this.sink, 'drain');
   }
 
   /** Writes the last batch and the footer, and resolves once the bytes are on disk. */
   async close(): Promise<void> {
     await this.flush();
-    const closed = once(this.sink, 'close');
+    const closed = this.sink.closed ? Promise.resolve() : once(this.sink, 'close');
     this.writer.close();
     await closed;
+    if (this.failure) throw this.failure;
   }
 }
 

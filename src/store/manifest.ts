@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { TrainConfig } from '../config/schema.js';
+import { checkManifest } from './manifest-check.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const MANIFEST_FORMAT = 'lca-run/1';
@@ -58,8 +59,11 @@ export interface Manifest {
     /** Generated data (synthetic-cifar): results say nothing about a real dataset. Absent in older manifests: false. */
     synthetic?: boolean;
   };
-  /** `resumed_at`: iterations at which a killed training was resumed (`lca train --resume`); absent or [] when never. */
-  training: { iterations: number; iterations_per_epoch: number; seconds: number; resumed_at?: number[] };
+  /**
+   * `resumed_at`: iterations at which a killed training was resumed (`lca train --resume`); absent or [] when never.
+   * `diverged_at`: the iteration whose loss or θ was not finite; training stopped there and kept the iterates before it.
+   */
+  training: { iterations: number; iterations_per_epoch: number; seconds: number; resumed_at?: number[]; diverged_at?: number };
   /** What trained it (backend/open.ts RunningBackend); `engine`, `provider` and `threads` are absent in older manifests. */
   backend: { name: string; package: string; version: string; engine?: string; provider?: string; threads?: number };
   versions: Record<string, string>;
@@ -75,11 +79,16 @@ export const trainConfig = (manifest: Manifest): TrainConfig | null =>
 /** Whether a run was trained on generated data (older manifests lack the key: real data). */
 export const isSynthetic = (manifest: Manifest): boolean => manifest.dataset.synthetic ?? false;
 
+/** Written under a temporary name and renamed, so a manifest.json that exists is whole. */
 export function writeManifest(dir: string, manifest: Manifest): void {
-  fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  const file = path.join(dir, MANIFEST_FILE);
+  fs.rmSync(`${file}.tmp`, { force: true });
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(manifest, null, 2) + '\n', { flag: 'wx' });
+  fs.renameSync(`${file}.tmp`, file);
 }
 
-export function readManifest(dir: string): Manifest {
+/** The manifest of run `dir`, type-checked; `computable`: with everything `lca compute` needs (src/store/manifest-check.ts). */
+export function readManifest(dir: string, computable = false): Manifest {
   const file = path.join(dir, MANIFEST_FILE);
   let text: string;
   try {
@@ -98,5 +107,6 @@ export function readManifest(dir: string): Manifest {
   if (manifest?.format !== MANIFEST_FORMAT) {
     throw new InputError(`${file}: unsupported manifest format ${JSON.stringify(manifest?.format)} (expected ${MANIFEST_FORMAT})`);
   }
+  checkManifest(file, manifest, computable);
   return manifest;
 }

@@ -12,8 +12,8 @@ export const weightsLayout = (variables: readonly ManifestVariable[]): RowLayout
   vectors: variables.map((v) => ({ name: v.name, size: v.size })),
 });
 
-export function createWeightsWriter(dir: string, variables: readonly ManifestVariable[]): RowFileWriter {
-  return RowFileWriter.create(path.join(dir, WEIGHTS_FILE), weightsLayout(variables), {
+export function createWeightsWriter(dir: string, variables: readonly ManifestVariable[], name = WEIGHTS_FILE): RowFileWriter {
+  return RowFileWriter.create(path.join(dir, name), weightsLayout(variables), {
     'lca.kind': 'weights',
     'lca.variables': JSON.stringify(variables),
   });
