@@ -99,11 +99,14 @@ test('flags override the file, and their errors say "command line"', () => {
   assert.throws(() => loadConfig(file, { batch_size: -4 }), (e: unknown) => e instanceof UsageError && /^command line: batch_size: expected an integer/.test(e.message));
 });
 
-test('unreadable and malformed files are InputErrors naming the file', () => {
+test('an unreadable file is an InputError, invalid YAML a UsageError (exit 2, like a bad key), both naming the file', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-config-'));
   const missing = path.join(dir, 'nope.yaml');
   assert.throws(() => loadConfig(missing, {}), (e: unknown) => e instanceof InputError && e.message.startsWith(`${missing}: cannot read config (ENOENT)`));
   const broken = path.join(dir, 'broken.yaml');
   fs.writeFileSync(broken, 'optimizer: [unclosed\n');
-  assert.throws(() => loadConfig(broken, {}), (e: unknown) => e instanceof InputError && e.message.startsWith(`${broken}: not valid YAML`));
+  assert.throws(() => loadConfig(broken, {}), (e: unknown) => e instanceof UsageError && e.message.startsWith(`${broken}: not valid YAML`));
+  fs.writeFileSync(broken, 'backend: gpu\n'); // an enum from src/backend/names.ts, not any string (a TypeError before)
+  assert.throws(() => loadConfig(broken, {}), (e: unknown) => e instanceof UsageError && e.message.startsWith(`${broken}: backend: expected one of auto, `));
+  fs.rmSync(dir, { recursive: true });
 });

@@ -203,7 +203,7 @@ test('--animate to .mp4: raw frames piped to ffmpeg on PATH; without ffmpeg a cl
   const { width, height } = frameLayout([[2, 3], [3]]);
   assert.equal(fs.statSync(mp4).size, 3 * width * height * 3, 'three rgb24 frames');
   assert.match(fs.readFileSync(`${mp4}.args`, 'utf8'), new RegExp(`-pix_fmt rgb24 -s ${width}x${height} -r 5 -i -`));
-  const none = lca(['plot', '--run', run, '--figure', 'heatmap', '--animate', '0:3', '--out', mp4], { env: { PATH: path.join(tmp, 'nothing') } });
+  const none = lca(['plot', '--run', run, '--figure', 'heatmap', '--animate', '0:3', '--out', mp4, '--force'], { env: { PATH: path.join(tmp, 'nothing') } });
   assert.equal(none.code, 1);
   assert.match(none.stderr, /an MP4 needs ffmpeg on PATH.*write a \.gif/);
   const gif = path.join(tmp, 'x.gif');

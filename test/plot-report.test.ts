@@ -42,10 +42,13 @@ test('report.html loads nothing over the network', () => {
   assert.ok(Math.max(...scripts) > 400_000, 'the vega runtime (vega.min.js, ~520 KB) is inlined');
 });
 
-test('lca report refuses an output that is not .html', () => {
+test('lca report refuses an output that is not .html, and an existing one without --force', () => {
   const bad = lca(['report', '--run', run, '--out', path.join(tmp, 'r.pdf')]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /must end in \.html/);
+  const again = lca(['report', '--run', run, '--out', out]);
+  assert.deepEqual([again.code, again.stderr], [1, `lca: ${out} already exists; pass --force to replace it\n`]);
+  assert.equal(fs.readFileSync(out, 'utf8'), html);
 });
 
 test('headless chromium renders report.html without console errors', (t) => {

@@ -53,7 +53,7 @@ test('lca plot: several --run or --vs draw layers, and any other figure across r
   const ok = lca(['plot', '--run', normal[0], '--run', normal[1], '--vs', frozen[0], '--vs', frozen[1], '--figure', 'layers', '--out', out]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.ok(fs.statSync(out).size > 1000);
-  const bad = lca(['plot', '--run', normal[0], '--run', normal[1], '--figure', 'helped', '--out', out]);
+  const bad = lca(['plot', '--run', normal[0], '--run', normal[1], '--figure', 'helped', '--out', out, '--force']);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--figure layers only/);
 });

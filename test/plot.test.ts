@@ -149,11 +149,15 @@ test('lca plot writes PNG and SVG files and refuses bad requests with exit 2', (
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /must end in \.png or \.svg/);
   assert.equal(lca(['plot', '--run', run, '--figure', 'layers', '--layer', 'fc_1', '--out', png]).code, 2);
-  const noLayer = lca(['plot', '--run', run, '--figure', 'heatmap', '--layer', 'nope', '--out', png]);
+  const noLayer = lca(['plot', '--run', run, '--figure', 'heatmap', '--layer', 'nope', '--out', png, '--force']);
   assert.equal(noLayer.code, 2);
   assert.match(noLayer.stderr, /layers: conv_1, fc_1/);
   assert.equal(lca(['plot', '--run', run, '--figure', 'heatmap', '--clip', '0', '--out', png]).code, 2);
-  const noMethod = lca(['plot', '--run', run, '--figure', 'layers', '--method', 'simpson', '--out', png]);
+  const noMethod = lca(['plot', '--run', run, '--figure', 'layers', '--method', 'simpson', '--out', png, '--force']);
   assert.equal(noMethod.code, 1);
   assert.match(noMethod.stderr, /no LCA computed with --method simpson \(have: adaptive\)/, 'the method is chosen as lca analyze chooses it');
+  const before = fs.readFileSync(png);
+  const again = lca(['plot', '--run', run, '--figure', 'helped', '--out', png]);
+  assert.deepEqual([again.code, again.stderr], [1, `lca: ${png} already exists; pass --force to replace it\n`]);
+  assert.ok(fs.readFileSync(png).equals(before), 'an existing figure is kept without --force');
 });

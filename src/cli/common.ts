@@ -1,6 +1,8 @@
 // Options every command shares, and the one place stdout is written.
 import { Command, Option } from 'commander';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ExistsError } from '../errors.js';
 import { AUTO_ORDER, BACKEND_CHOICES } from '../backend/names.js';
 import { parsePositiveInteger } from './parse.js';
 import { METHODS } from '../lca/integrate.js';
@@ -25,6 +27,13 @@ export const methodOption = () =>
 
 export function reporterFrom(options: { logLevel: LogLevel }): Reporter {
   return reporterFor(createLogger(options.logLevel));
+}
+
+/** `plot` and `report` write one file: an existing one is replaced only with --force. */
+export const forceOption = () => new Option('--force', 'replace --out if it exists');
+
+export function assertOutputFree(out: string, force: boolean | undefined): void {
+  if (!force && fs.existsSync(out)) throw new ExistsError(`${out} already exists; pass --force to replace it`);
 }
 
 export const writeOut = (text: string): void => {

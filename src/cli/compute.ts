@@ -6,7 +6,7 @@ import { DEFAULT_MAX_SPLITS, DEFAULT_TOLERANCE, type Method } from '../lca/integ
 import type { BackendChoice } from '../backend/names.js';
 import { backendOption, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption } from './common.js';
 import { parseShard, shardFromEnv, type Shard } from '../lca/schedule.js';
-import { parseIterationRange, parseInteger, parseNumber, parsePositiveInteger } from './parse.js';
+import { parseIterationRange, parseInteger, parsePositiveInteger, parsePositiveNumber, parseSplitCap } from './parse.js';
 import type { LogLevel } from './console.js';
 
 interface ComputeFlags {
@@ -43,8 +43,8 @@ export const computeCommand = () =>
     .option('--subset <n>', 'approximate: evaluate the training loss on n seeded examples, not all of them', parsePositiveInteger)
     .option('--subset-seed <s>', 'seed of --subset\'s draw (numpy RandomState)', parseInteger, 0)
     .option('--iterations <a:b>', 'compute rows a … b−1 only (default: all)', parseIterationRange)
-    .option('--tolerance <nats>', 'adaptive: split while |ΔL − ΣLCA| exceeds this', parseNumber, DEFAULT_TOLERANCE)
-    .option('--max-splits <n>', 'adaptive: at most this many Simpson intervals', parsePositiveInteger, DEFAULT_MAX_SPLITS)
+    .option('--tolerance <nats>', 'adaptive: split while |ΔL − ΣLCA| exceeds this (> 0)', parsePositiveNumber, DEFAULT_TOLERANCE)
+    .option('--max-splits <n>', 'adaptive: at most this many Simpson intervals (a power of two ≥ 2)', parseSplitCap, DEFAULT_MAX_SPLITS)
     .option('--eval-batch-size <n>', 'evaluation batch (default: the run\'s eval_batch_size)', parsePositiveInteger)
     .option('--allow-eval-batch-change', 'batch-norm runs: accept an --eval-batch-size other than the run\'s (it changes the loss)')
     .option('--part-size <n>', 'iterations per part file (a killed compute loses at most one part)', parsePositiveInteger, 50)

@@ -16,13 +16,23 @@ function program(): Command {
   const root = new Command('lca')
     .description('Loss Change Allocation (Lan et al., NeurIPS 2019): which parameters help or hurt training, when, and by how much')
     .version(process.env.npm_package_version ?? '0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .configureOutput({ outputError: oneLine });
   for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand(), reportCommand(), dataCommand(), importCommand()]) {
-    root.addCommand(command.exitOverride().showHelpAfterError('(run with --help for usage)'));
+    root.addCommand(command.exitOverride().configureOutput({ outputError: oneLine }));
   }
   return root;
 }
+
+/** Commander's `error: …` as the one `lca: …` line every other error is, with where to find the usage. */
+function oneLine(message: string, write: (text: string) => void): void {
+  write(`lca: ${message.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' ')} (see lca --help)\n`);
+}
+
+// A full disk or a read-only folder is the machine's state, not a bug: the work done so far is kept.
+const DISK_ERRORS: Readonly<Record<string, string>> = {
+  ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EROFS: 'read-only file system', EACCES: 'permission denied',
+};
 
 // A full wasm heap surfaces as a bare WebAssembly trap or emscripten's abort, never as a tfjs error.
 const outOfWasmMemory = (err: unknown): boolean =>
@@ -44,6 +54,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof InputError || err instanceof ExistsError || err instanceof LcaError) {
       process.stderr.write(`lca: ${err.message}\n`);
+      return 1;
+    }
+    const disk = DISK_ERRORS[(err as NodeJS.ErrnoException)?.code ?? ''];
+    if (disk) {
+      const where = (err as NodeJS.ErrnoException).path ?? (err as NodeJS.ErrnoException).syscall ?? '';
+      process.stderr.write(`lca: ${where ? `${where}: ` : ''}${disk}; finished work is kept: fix that, then run the same command again\n`);
       return 1;
     }
     if (outOfWasmMemory(err)) {

@@ -7,6 +7,19 @@ export function parseNumber(value: string): number {
   return n;
 }
 
+export function parsePositiveNumber(value: string): number {
+  const n = parseNumber(value);
+  if (n <= 0) throw new InvalidArgumentError('must be greater than 0.');
+  return n;
+}
+
+/** Adaptive Simpson doubles its intervals from 2 (src/lca/simpson.ts), so only 2, 4, 8, … can be a cap it reaches exactly. */
+export function parseSplitCap(value: string): number {
+  const n = parsePositiveInteger(value);
+  if (n < 2 || (n & (n - 1)) !== 0) throw new InvalidArgumentError('must be a power of two ≥ 2 (splits double: 2, 4, 8, 16, 32, …).');
+  return n;
+}
+
 export function parseInteger(value: string): number {
   const n = parseNumber(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('not a non-negative integer.');

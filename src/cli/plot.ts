@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Method } from '../lca/integrate.js';
 import { UsageError } from '../errors.js';
 import { FIGURES, FIGURE_HELP, type FigureName } from '../plot/names.js';
-import { logLevelOption, methodOption, reporterFrom } from './common.js';
+import { assertOutputFree, forceOption, logLevelOption, methodOption, reporterFrom } from './common.js';
 import type { LogLevel } from './console.js';
 import { collect, parseInteger, parseIterationRange, parseNumber } from './parse.js';
 
@@ -19,6 +19,7 @@ interface PlotFlags {
   clip: number;
   animate?: [number, number | undefined];
   fps: number;
+  force?: boolean;
   logLevel: LogLevel;
 }
 
@@ -51,6 +52,7 @@ export const plotCommand = () =>
     .option('--clip <percentile>', 'heatmap: colour scale clipped at this percentile of |LCA|', parsePercentile, 99)
     .option('--animate <a:b>', 'heatmap: one frame per iteration a … b−1 on one colour scale, as .gif (or .mp4 with ffmpeg on PATH)', parseIterationRange)
     .option('--fps <n>', 'frames per second of --animate (GIF: rounded to whole centiseconds)', parseFps, 10)
+    .addOption(forceOption())
     .addOption(logLevelOption())
     .action(async (flags: PlotFlags) => {
       if (flags.iteration !== undefined && flags.iterations) throw new UsageError('--iteration and --iterations: give one of them');
@@ -60,6 +62,7 @@ export const plotCommand = () =>
           if (value !== undefined) throw new UsageError(`${flag} applies to --figure heatmap only`);
         }
       }
+      assertOutputFree(flags.out, flags.force);
       const { runPlot } = await import('../jobs/plot.js');
       const [range, animate] = [flags.iterations, flags.animate];
       await runPlot({

@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { Method } from '../lca/integrate.js';
 import { UsageError } from '../errors.js';
-import { logLevelOption, methodOption, reporterFrom } from './common.js';
+import { assertOutputFree, forceOption, logLevelOption, methodOption, reporterFrom } from './common.js';
 import type { LogLevel } from './console.js';
 import { parseIterationRange } from './parse.js';
 
@@ -11,6 +11,7 @@ interface ReportFlags {
   out: string;
   method?: Method;
   iterations?: [number, number | undefined];
+  force?: boolean;
   logLevel: LogLevel;
 }
 
@@ -21,9 +22,11 @@ export const reportCommand = () =>
     .requiredOption('-o, --out <file>', 'output file, e.g. report.html')
     .addOption(methodOption())
     .option('--iterations <a:b>', 'rows a … b−1 only (default all computed rows)', parseIterationRange)
+    .addOption(forceOption())
     .addOption(logLevelOption())
     .action(async (flags: ReportFlags) => {
       if (!/\.html?$/i.test(flags.out)) throw new UsageError(`--out ${flags.out}: the file must end in .html`);
+      assertOutputFree(flags.out, flags.force);
       const { writeHtmlReport } = await import('../jobs/html-report.js');
       const reporter = reporterFrom(flags);
       const started = performance.now();

@@ -1,7 +1,7 @@
 // Reads a YAML config file and layers command-line overrides on top of it.
 import fs from 'node:fs';
 import YAML from 'yaml';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import type { TrainConfig } from './schema.js';
 import { resolveConfig } from './validate.js';
 
@@ -16,7 +16,7 @@ export function readConfigFile(file: string): unknown {
     return YAML.parse(text) ?? {};
   } catch (err) {
     const message = (err as Error).message.split('\n')[0];
-    throw new InputError(`${file}: not valid YAML (${message})`);
+    throw new UsageError(`${file}: not valid YAML (${message})`); // like a bad key: the user must fix the config
   }
 }
 
