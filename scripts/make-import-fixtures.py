@@ -2,24 +2,15 @@
 # checkpoints of each as safetensors (written by hand: a JSON header + raw bytes, so the safetensors
 # package is not needed) and their data as .npz. The tests read these files to check `lca import`
 # against what PyTorch really writes; CI never runs this script. Run: /usr/bin/python3 scripts/make-import-fixtures.py
-import json, struct, numpy as np, torch, torch.nn as nn
+import os, sys
+
+import numpy as np, torch, torch.nn as nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), 'peer'))
+from safetensors_file import save_safetensors  # noqa: E402
 
 torch.manual_seed(0)
 OUT = 'fixtures/interop'
-
-def save_safetensors(path, state):
-    header, blobs, offset = {}, [], 0
-    for name, t in state.items():
-        a = t.detach().cpu().contiguous().numpy()
-        dtype = {np.float32: 'F32', np.float16: 'F16', np.float64: 'F64', np.int64: 'I64'}[a.dtype.type]
-        b = a.tobytes()
-        header[name] = {'dtype': dtype, 'shape': list(a.shape), 'data_offsets': [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    h = json.dumps(header).encode()
-    h += b' ' * (-len(h) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(h)) + h + b''.join(blobs))
 
 class Mlp(nn.Module):
     def __init__(self):

@@ -4,11 +4,14 @@ paper's split: numpy RandomState(0).permutation(60000)[:5000] is validation) and
 a JSON header and the raw bytes), the ONNX graph with a dynamic batch axis, and x, y as .npz.
   /usr/bin/python3 scripts/pytorch-fc-train.py OUT_DIR [STEPS] [IDX_DIR]
 Writes OUT_DIR/model.onnx, OUT_DIR/train.npz, OUT_DIR/ckpt/step-00000.safetensors … (STEPS + 1 files)."""
-import gzip, json, os, struct, sys
+import gzip, json, os, sys
 
 import numpy as np
 import torch
 import torch.nn as nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "peer"))
+from safetensors_file import save_safetensors  # noqa: E402
 
 out = sys.argv[1]
 steps = int(sys.argv[2]) if len(sys.argv) > 2 else 100
@@ -28,19 +31,6 @@ keep = np.setdiff1d(np.arange(len(images)), val)  # ascending: the original orde
 x = (images[keep] / 255.0).astype(np.float32)
 y = labels[keep].astype(np.int64)
 np.savez(f"{out}/train.npz", x=x, y=y, x_val=(images[val] / 255.0).astype(np.float32), y_val=labels[val].astype(np.int64))
-
-
-def save_safetensors(path, state):
-    header, blobs, offset = {}, [], 0
-    for name, t in state.items():
-        b = t.detach().cpu().contiguous().numpy().astype(np.float32).tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(b)]}
-        blobs.append(b)
-        offset += len(b)
-    h = json.dumps(header).encode()
-    h += b" " * (-len(h) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
 
 
 torch.manual_seed(0)
