@@ -10,6 +10,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+sys.dont_write_bytecode = True  # no __pycache__ left in scripts/peer
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "peer"))
 from safetensors_file import save_safetensors  # noqa: E402
 
