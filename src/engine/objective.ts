@@ -10,6 +10,7 @@ import type { ObjectiveOptions, SegmentPoint } from '../lca/full-dataset.js';
 import { layoutOf, type Network, type VariableSlot } from '../models/network.js';
 import { gradientGraph } from './autodiff.js';
 import { forwardGraph, LOGITS } from './forward.js';
+import type { OnnxModel } from './onnx/model.js';
 import { openGradientSession, type GradientBatch, type GradientSession, type Provider } from './session.js';
 
 export interface EngineOptions {
@@ -19,6 +20,26 @@ export interface EngineOptions {
   /** ORT's per-op profile file prefix (see SessionOptions). */
   profile?: string;
 }
+
+/**
+ * What the objective differentiates: a forward graph (a built-in network's, or one `lca import` read),
+ * the name of its logits, and where each parameter (an initializer of the graph) lives in θ.
+ */
+export interface GraphSource {
+  name: string;
+  forward: OnnxModel;
+  logits: string;
+  slots: readonly Pick<VariableSlot, 'name' | 'offset' | 'size'>[];
+  /** One example's shape: the graph input's dims after the batch axis. */
+  exampleShape: readonly number[];
+  numClasses: number;
+  usesBatchStatistics: boolean;
+}
+
+export const networkSource = (net: Network): GraphSource => ({
+  name: net.name, forward: forwardGraph(net), logits: LOGITS, slots: layoutOf(net.variables).slots,
+  exampleShape: net.inputShape, numClasses: net.numClasses, usesBatchStatistics: net.usesBatchStatistics,
+});
 
 const int64Labels = (labels: Uint8Array): BigInt64Array => BigInt64Array.from(labels, (l) => BigInt(l));
 
@@ -37,30 +58,34 @@ export class OrtFullDatasetObjective {
   readonly count: number;
   /** Examples per class (byClass only). */
   readonly classCounts: number[];
-  private readonly slots: VariableSlot[];
+  private readonly slots: GraphSource['slots'];
   private readonly size: number;
 
   private constructor(
     readonly evalBatchSize: number,
     private readonly batches: (GradientBatch & { label: number })[],
     private readonly session: GradientSession,
-    net: Network,
+    slots: GraphSource['slots'],
     count: number,
     classCounts: number[],
   ) {
-    const { slots, total } = layoutOf(net.variables);
     this.slots = slots;
-    this.size = total;
+    this.size = slots.reduce((n, s) => n + s.size, 0);
     this.count = count;
     this.classCounts = classCounts;
   }
 
   /** Builds the network's gradient model, opens its session and lays out the evaluation batches. */
   static async open(net: Network, set: ImageSet, evalBatchSize: number, engine: EngineOptions, options: ObjectiveOptions = {}): Promise<OrtFullDatasetObjective> {
+    return OrtFullDatasetObjective.openGraph(networkSource(net), set, evalBatchSize, engine, options);
+  }
+
+  /** The same for any forward graph (an imported model's). */
+  static async openGraph(source: GraphSource, set: ImageSet, evalBatchSize: number, engine: EngineOptions, options: ObjectiveOptions = {}): Promise<OrtFullDatasetObjective> {
     const { indices, byClass = false } = options;
-    if (byClass && net.usesBatchStatistics) throw new UsageError(`${net.name}: per-class LCA needs class-homogeneous batches, which would change a batch-norm network's loss`);
-    const pixels = net.inputShape.reduce((a, b) => a * b, 1);
-    const plan = planBatches(set, net.numClasses, evalBatchSize, { indices, byClass });
+    if (byClass && source.usesBatchStatistics) throw new UsageError(`${source.name}: per-class LCA needs class-homogeneous batches, which would change a batch-norm network's loss`);
+    const pixels = source.exampleShape.reduce((a, b) => a * b, 1);
+    const plan = planBatches(set, source.numClasses, evalBatchSize, { indices, byClass });
     const batches = plan.batches.map((b) => {
       if ('start' in b) {
         const images = set.images.subarray(b.start * pixels, (b.start + b.count) * pixels);
@@ -69,9 +94,9 @@ export class OrtFullDatasetObjective {
       const gathered = gatherExamples(set.images, set.labels, pixels, b.examples);
       return { images: gathered.images, labels: int64Labels(gathered.labels), label: b.label };
     });
-    const parameters = layoutOf(net.variables).slots.map((s) => s.name);
-    const session = await openGradientSession(gradientGraph(forwardGraph(net), { logits: LOGITS, parameters }), engine);
-    return new OrtFullDatasetObjective(evalBatchSize, batches, session, net, indices?.length ?? set.count, plan.classCounts);
+    const parameters = source.slots.map((s) => s.name);
+    const session = await openGradientSession(gradientGraph(source.forward, { logits: source.logits, parameters }), engine);
+    return new OrtFullDatasetObjective(evalBatchSize, batches, session, source.slots, indices?.length ?? set.count, plan.classCounts);
   }
 
   private views(theta: Float32Array): Float32Array[] {
