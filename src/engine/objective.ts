@@ -44,7 +44,7 @@ export const networkSource = (net: Network): GraphSource => ({
 const int64Labels = (labels: Uint8Array): BigInt64Array => BigInt64Array.from(labels, (l) => BigInt(l));
 
 /** Adds `scale` × each variable's gradient (the session's order) into the flat float64 θ-layout `out`. */
-export function addGradients(slots: readonly VariableSlot[], gradients: readonly Float32Array[], out: Float64Array, scale: number): void {
+export function addGradients(slots: readonly Pick<VariableSlot, 'offset' | 'size'>[], gradients: readonly Float32Array[], out: Float64Array, scale: number): void {
   slots.forEach((slot, v) => {
     const g = gradients[v];
     const target = out.subarray(slot.offset, slot.offset + slot.size);

@@ -1,5 +1,6 @@
 // An ONNX model file as `lca import` needs it: decoded, its opset and ops checked, and its one data
 // input, its logits and its float initializers (the candidate parameters) found.
+import { gradientGraph } from '../engine/autodiff.js';
 import { decodeModel } from '../engine/onnx/decode.js';
 import { DataType, type OnnxModel, type OnnxTensor, type OnnxValueInfo } from '../engine/onnx/model.js';
 import { InputError } from '../errors.js';
@@ -18,6 +19,8 @@ export interface ModelInterface {
   floatInitializers: OnnxTensor[];
   /** Whether some BatchNormalization normalises with the batch's statistics (training_mode = 1). */
   usesBatchStatistics: boolean;
+  /** Running statistics of batch norms in training form: inputs their output does not depend on. */
+  unusedRunningStatistics: Set<string>;
 }
 
 export function readOnnxFile(file: string): OnnxModel {
@@ -29,22 +32,14 @@ export function readOnnxFile(file: string): OnnxModel {
   }
 }
 
-/** Checks the opset and ops and finds the model's interface; `supported` is the engine's op list. */
-export function inspectModel(model: OnnxModel, file: string, supported: ReadonlySet<string>): ModelInterface {
+/** Checks the opset and finds the model's interface (batch norm's training form normalised in place). */
+export function inspectModel(model: OnnxModel, file: string): ModelInterface {
   const opset = model.opsetImports.find((o) => o.domain === '' || o.domain === 'ai.onnx');
   if (!opset) throw new InputError(`${file}: the model imports no ai.onnx opset`);
   if (opset.version < OPSET_RANGE[0] || opset.version > OPSET_RANGE[1]) {
     throw new InputError(`${file}: opset ${opset.version} is outside the supported ${OPSET_RANGE[0]}–${OPSET_RANGE[1]}; re-export with opset_version=17`);
   }
   const { graph } = model;
-  for (const node of graph.nodes) {
-    if ((node.domain ?? '') !== '' && node.domain !== 'ai.onnx') {
-      throw new InputError(`${file}: node ${JSON.stringify(node.name)} uses op ${node.domain}.${node.opType}, outside the standard ai.onnx domain`);
-    }
-    if (!supported.has(node.opType)) {
-      throw new InputError(`${file}: unsupported op ${node.opType} (node ${JSON.stringify(node.name)}); lca differentiates ${[...supported].sort().join(', ')}`);
-    }
-  }
   const initializerNames = new Set(graph.initializers.map((t) => t.name));
   const inputs = graph.inputs.filter((i) => !initializerNames.has(i.name));
   if (inputs.length !== 1) {
@@ -63,10 +58,31 @@ export function inspectModel(model: OnnxModel, file: string, supported: Readonly
     throw new InputError(`${file}: the first output ${output.name} should be logits [batch, classes], found [${output.shape.join(', ')}]`);
   }
   // training_mode exists from opset 14; before it, a BatchNormalization with its running-statistics outputs is the training form.
-  const usesBatchStatistics = graph.nodes.some((n) => n.opType === 'BatchNormalization' &&
+  const trainingForm = graph.nodes.filter((n) => n.opType === 'BatchNormalization' &&
     (n.attributes.training_mode?.value === 1 || (opset.version < 14 && n.outputs.filter((o) => o !== '').length > 1)));
+  // Opset 13's training form (running-statistics outputs, no attribute) is rewritten in memory to the
+  // attribute form, the one the autodiff reads; its extra outputs never reach the logits.
+  for (const node of trainingForm) {
+    node.attributes.training_mode = { kind: 'int', value: 1 };
+    node.outputs = node.outputs.slice(0, 1);
+  }
+  const usesBatchStatistics = trainingForm.length > 0;
+  const unusedRunningStatistics = new Set(trainingForm.flatMap((n) => n.inputs.slice(3, 5)));
   return {
-    model, input, output, numClasses: classes, usesBatchStatistics,
+    model, input, output, numClasses: classes, usesBatchStatistics, unusedRunningStatistics,
     floatInitializers: graph.initializers.filter((t) => t.dataType === DataType.FLOAT),
   };
+}
+
+/**
+ * Builds the gradient graph once, so that an op lca's autodiff cannot differentiate (on a path from a
+ * parameter to the logits) is a one-line error at import, naming op, node and file, not at compute.
+ */
+export function checkDifferentiable(model: ModelInterface, file: string, parameters: string[]): void {
+  try {
+    gradientGraph(model.model, { logits: model.output.name, parameters });
+  } catch (err) {
+    if (err instanceof InputError) throw new InputError(`${file}: ${err.message}`);
+    throw err;
+  }
 }

@@ -4,7 +4,7 @@
 import { InputError } from '../errors.js';
 import type { ManifestVariable } from '../store/manifest.js';
 import type { OnnxTensor } from '../engine/onnx/model.js';
-import { matchNames } from './names.js';
+import { matchNames, SKIPPED_SUFFIX } from './names.js';
 import { elementCount, isFloating, toFloat32, type RawTensor } from './tensors.js';
 
 export interface ParameterPlan {
@@ -16,6 +16,8 @@ export interface ParameterPlan {
   /** Each step's tensors stacked in one file: the number of steps it holds, else null. */
   stacked: number | null;
   notes: string[];
+  /** Checkpoint tensors read past (values of initializers the loss does not read). */
+  skipped: ReadonlySet<string>;
 }
 
 const list = (names: readonly string[]) => (names.length > 6 ? `${names.slice(0, 6).join(', ')} and ${names.length - 6} more` : names.join(', '));
@@ -25,11 +27,14 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
 /**
  * Plans the parameters from the first checkpoint's tensors. The parameters are the model's float
  * initializers that the checkpoint holds (by name or rule), with the initializer's shape (or, for a
- * stacked file, [S, …shape] with one S for all); the other initializers stay constants. A checkpoint
- * tensor that matches no initializer is an error listing them all.
+ * stacked file, [S, …shape] with one S for all); the other initializers stay constants, and so do
+ * `unused` ones (running statistics that training-form batch norm does not read), whose saved values
+ * are skipped. A checkpoint tensor that matches no initializer is an error listing them all.
  */
-export function planParameters(initializers: readonly OnnxTensor[], first: readonly RawTensor[], file: string, singleFile: boolean): ParameterPlan {
+export function planParameters(initializers: readonly OnnxTensor[], first: readonly RawTensor[], file: string, singleFile: boolean, unused: ReadonlySet<string> = new Set()): ParameterPlan {
   const match = matchNames(initializers.map((t) => t.name), first.map((t) => t.name));
+  const unusedPairs = [...match.pairs].filter(([init]) => unused.has(init));
+  for (const [init] of unusedPairs) match.pairs.delete(init);
   if (match.extra.length > 0 || match.pairs.size === 0) {
     const unmatched = match.missing.length > 0 ? `; the model's initializers without values: ${list(match.missing)}` : '';
     throw new InputError(`${file}: ${match.extra.length > 0 ? `extra tensors ${list(match.extra)} match no initializer of the model` : 'no tensor matches an initializer of the model'}` +
@@ -54,8 +59,14 @@ export function planParameters(initializers: readonly OnnxTensor[], first: reado
   });
   const notes = match.byRule.map(([model, checkpoint]) => `checkpoint ${checkpoint} → model ${model} (wrapper prefix ignored)`);
   if (match.skipped.length > 0) notes.push(`skipped ${match.skipped.length} batch-norm counters (${list(match.skipped)})`);
+  if (unusedPairs.length > 0) {
+    notes.push(`skipped ${unusedPairs.length} batch-norm running statistics, which batch norm in training form does not read (${list(unusedPairs.map(([, c]) => c))})`);
+  }
   if (match.missing.length > 0) notes.push(`kept ${match.missing.length} initializers constant, since the checkpoints do not hold them: ${list(match.missing)}`);
-  return { variables, sources: new Map(variables.map((v) => [v.name, match.pairs.get(v.name)!])), constants: match.missing, stacked, notes };
+  return {
+    variables, sources: new Map(variables.map((v) => [v.name, match.pairs.get(v.name)!])), constants: [...match.missing, ...unusedPairs.map(([init]) => init)],
+    stacked, notes, skipped: new Set(unusedPairs.map(([, checkpoint]) => checkpoint)),
+  };
 }
 
 /**
@@ -82,7 +93,7 @@ export function rowsOf(plan: ParameterPlan, tensors: readonly RawTensor[], file:
     rows.forEach((row, s) => row.set(values.subarray(s * v.size, (s + 1) * v.size), v.offset));
   }
   const used = new Set(plan.sources.values());
-  const unknown = tensors.filter((t) => !used.has(t.name) && !t.name.endsWith('.num_batches_tracked'));
+  const unknown = tensors.filter((t) => !used.has(t.name) && !plan.skipped.has(t.name) && !t.name.endsWith(SKIPPED_SUFFIX));
   if (unknown.length > 0) {
     throw new InputError(`${file}: extra tensors ${list(unknown.map((t) => t.name))} (the first checkpoint does not hold them)`);
   }

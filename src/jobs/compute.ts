@@ -4,26 +4,23 @@
 import fs from 'node:fs';
 import { describeBackend, type BackendChoice } from '../backend/names.js';
 import { openBackend } from '../backend/open.js';
-import { loadDataset } from '../data/dataset.js';
-import { type DatasetName } from '../data/types.js';
-import { InputError, LcaError, UsageError } from '../errors.js';
-import { FullDatasetObjective, type LossAndGradient, type SegmentPoint } from '../lca/full-dataset.js';
+import { InputError, UsageError } from '../errors.js';
+import type { LossAndGradient, SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
 import { rowCount, shardRange, type Shard } from '../lca/schedule.js';
-import { networkNamed } from '../models/registry.js';
-import type { ModelName } from '../config/schema.js';
 import { describeSubset, subsetIndices, type Subset } from '../lca/subset.js';
 import { gradientsDir, gradientsLayout } from '../store/gradients.js';
 import { assertNoWriters } from '../store/compute-lease.js';
 import { checkParts, weightsCheck, type WeightsCheck } from '../store/computed-run.js';
 import { classColumn, classVariableColumn, createPartWriter, lcaDir, lcaLayout, type PartWriter } from '../store/lca-parts.js';
 import { MANIFEST_FILE, readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
-import { checkManifest, checkVariablesMatch } from '../store/manifest-check.js';
+import { checkManifest } from '../store/manifest-check.js';
 import { partMetadataRecord, type ComputeSettings, type PartMetadata } from '../store/part-metadata.js';
 import { formatRanges, missingRanges } from '../store/ranges.js';
 import { removeStaleTemporaries } from '../store/temporaries.js';
 import { readIterates } from '../store/weights.js';
 import { guardCompute, type ComputeGuard } from './compute-guard.js';
+import { modelSource } from './model-source.js';
 import type { Reporter } from './reporter.js';
 
 export interface ComputeOptions {
@@ -98,9 +95,6 @@ const variableSums = (variables: readonly ManifestVariable[], lca: Float64Array)
 export async function runCompute(options: ComputeOptions): Promise<ComputeSummary> {
   const { run, reporter } = options;
   const manifest = readManifest(run);
-  if (manifest.imported) {
-    throw new LcaError(`${run} was made by \`lca import\`; computing its LCA needs the ONNX Runtime engine, which this version does not have yet`);
-  }
   checkManifest(`${run}/${MANIFEST_FILE}`, manifest, true); // and what computing needs: config, dataset
   const [first, last] = resolveRange(manifest, options.iterations, run);
   const dir = lcaDir(run, options.method);
@@ -179,22 +173,15 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
   reporter.info(`computing rows ${formatRanges(todo)}` + (summary.skipped > 0 ? ` (${summary.skipped} rows already computed)` : '') +
     `; each range start costs one extra gradient (${todo.length} here)`, { ranges: todo });
 
-  const data = loadDataset(manifest.dataset.name as DatasetName, {
-    dataDir: options.dataDir ?? manifest.config.data_dir ?? undefined, projectRoot: options.projectRoot,
-  });
-  if (data.fingerprint !== manifest.dataset.fingerprint) {
-    throw new InputError(`${data.source}: these ${data.name} files differ from the ones ${run} was trained on (fingerprint ${data.fingerprint.slice(0, 12)}… ≠ ${manifest.dataset.fingerprint.slice(0, 12)}…)`);
-  }
+  const source = modelSource(run, manifest, { projectRoot: options.projectRoot, dataDir: options.dataDir });
   if (subset) {
     reporter.info(`approximate LCA: the training loss over a subset of ${describeSubset(subset)} examples (seed ${subset.seed})`, { subset: subset.count, of: subset.of });
   }
-  const net = networkNamed(manifest.config.model as ModelName);
-  checkVariablesMatch(`${run}/${MANIFEST_FILE}`, net.name, manifest.model.variables, net.variables);
   const { backend, value: objectives } = await openBackend(options.backend, {
-    threads: options.threads, log: reporter, engines: ['tfjs'],
-    open: async () => {
-      const train = new FullDatasetObjective(net, data.train, evalBatchSize, { indices, byClass: settings.per_class });
-      return options.val ? [train, new FullDatasetObjective(net, data.val, evalBatchSize)] : [train];
+    threads: options.threads, log: reporter, engines: source.engines,
+    open: async (b) => {
+      const train = await source.open(b, source.train, evalBatchSize, { indices, byClass: settings.per_class });
+      return options.val ? [train, await source.open(b, source.val, evalBatchSize)] : [train];
     },
   });
   reporter.info(`backend ${describeBackend(backend)}`, { ...backend });
@@ -283,7 +270,7 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
     }
   } finally {
     progress.stop();
-    objectives.forEach((o) => o.dispose());
+    await Promise.all(objectives.map((o) => o.dispose()));
   }
   summary.seconds = (performance.now() - started) / 1000;
   reporter.info(`computed ${summary.computed} iterations in ${summary.seconds.toFixed(1)} s ` +

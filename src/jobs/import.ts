@@ -6,13 +6,12 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { expandPattern, orderCheckpoints, readStateDict, type CheckpointFile } from '../interop/checkpoints.js';
 import { loadExampleData } from '../interop/data.js';
-import { inspectModel, readOnnxFile } from '../interop/onnx-file.js';
+import { checkDifferentiable, inspectModel, readOnnxFile } from '../interop/onnx-file.js';
 import { planParameters, rowsOf } from '../interop/parameters.js';
 import { MANIFEST_FORMAT, writeManifest, type Manifest } from '../store/manifest.js';
 import { assertWritable, stageDir } from '../store/run-dir.js';
 import { rowsDescription } from '../store/steps.js';
 import { createWeightsWriter, WEIGHTS_FILE } from '../store/weights.js';
-import { SUPPORTED_OPS } from '../engine/ops.js';
 import type { Reporter } from './reporter.js';
 import { packageVersions } from './versions.js';
 
@@ -46,10 +45,11 @@ export async function runImport(options: ImportOptions): Promise<Manifest> {
   const { reporter } = options;
   assertWritable(options.out, options.force); // before reading anything large
   const model = readOnnxFile(options.model);
-  const graph = inspectModel(model, options.model, SUPPORTED_OPS);
+  const graph = inspectModel(model, options.model);
   const files = orderCheckpoints(options.checkpoints.flatMap(expandPattern), options.steps);
   const first = readStateDict(files[0].file);
-  const plan = planParameters(graph.floatInitializers, first, files[0].file, files.length === 1);
+  const plan = planParameters(graph.floatInitializers, first, files[0].file, files.length === 1, graph.unusedRunningStatistics);
+  checkDifferentiable(graph, options.model, plan.variables.map((v) => v.name));
   const steps = plan.stacked !== null ? stepsOfStack(files, plan.stacked, options.steps) : files.map((f) => f.step);
   for (let i = 1; i < steps.length; i++) {
     if (steps[i] <= steps[i - 1]) throw new UsageError(`--steps must increase (${steps[i - 1]} then ${steps[i]})`);

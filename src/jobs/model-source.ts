@@ -1,0 +1,53 @@
+// What compute differentiates and over which data: a built-in network (on TF.js or ONNX Runtime) with
+// its dataset, or an imported graph (ONNX Runtime only: the engine differentiates the graph itself)
+// with the data it was imported with.
+import type { Engine, RunningBackend } from '../backend/names.js';
+import { loadDataset } from '../data/dataset.js';
+import type { DatasetName, ImageSet } from '../data/types.js';
+import { InputError } from '../errors.js';
+import { importedData, importedGraph } from '../interop/imported-run.js';
+import { FullDatasetObjective, type LossAndGradient, type ObjectiveOptions, type SegmentPoint } from '../lca/full-dataset.js';
+import { networkNamed } from '../models/registry.js';
+import type { ModelName } from '../config/schema.js';
+import { checkVariablesMatch } from '../store/manifest-check.js';
+import { MANIFEST_FILE, type Manifest } from '../store/manifest.js';
+
+/** L and ∇L over a dataset, whichever engine computes it. */
+export interface Objective {
+  readonly classCounts: number[];
+  lossAndGradient(theta: Float32Array, at?: SegmentPoint): LossAndGradient | Promise<LossAndGradient>;
+  dispose(): void | Promise<void>;
+}
+
+export interface ModelSource {
+  train: ImageSet;
+  val: ImageSet;
+  engines: readonly Engine[];
+  open(backend: RunningBackend, set: ImageSet, evalBatchSize: number, options?: ObjectiveOptions): Promise<Objective>;
+}
+
+const engineOptions = (backend: RunningBackend) => ({ provider: backend.provider ?? 'cpu', threads: backend.threads ?? 1 });
+
+export function modelSource(run: string, manifest: Manifest, options: { projectRoot: string; dataDir?: string }): ModelSource {
+  if (manifest.imported) {
+    const data = importedData(run, manifest, options);
+    const graph = importedGraph(run, manifest);
+    return {
+      train: data.train, val: data.val, engines: ['onnxruntime'],
+      open: async (backend, set, evalBatchSize, objectiveOptions) => {
+        const { OrtFullDatasetObjective } = await import('../engine/objective.js');
+        return OrtFullDatasetObjective.openGraph(graph, set, evalBatchSize, engineOptions(backend), objectiveOptions);
+      },
+    };
+  }
+  const data = loadDataset(manifest.dataset.name as DatasetName, { dataDir: options.dataDir ?? manifest.config.data_dir ?? undefined, projectRoot: options.projectRoot });
+  if (data.fingerprint !== manifest.dataset.fingerprint) {
+    throw new InputError(`${data.source}: these ${data.name} files differ from the ones ${run} was trained on (fingerprint ${data.fingerprint.slice(0, 12)}… ≠ ${manifest.dataset.fingerprint.slice(0, 12)}…)`);
+  }
+  const net = networkNamed(manifest.config.model as ModelName);
+  checkVariablesMatch(`${run}/${MANIFEST_FILE}`, net.name, manifest.model.variables, net.variables);
+  return {
+    train: data.train, val: data.val, engines: ['tfjs'],
+    open: async (_backend, set, evalBatchSize, objectiveOptions) => new FullDatasetObjective(net, set, evalBatchSize, objectiveOptions),
+  };
+}
