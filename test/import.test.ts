@@ -124,6 +124,14 @@ test('names, shapes, ops and opsets that do not fit are one-line errors, and not
   model.graph.nodes[1] = { ...model.graph.nodes[1], opType: 'Sigmoid' };
   assert.throws(() => checkDifferentiable(inspectModel(model, 'm.onnx'), 'm.onnx', ['fc1.weight', 'fc1.bias']),
     (err: Error) => err instanceof InputError && /^m\.onnx: .*Sigmoid.*\/Relu/.test(err.message) && !err.message.includes('\n'));
+  // Batch norm in inference form reads its running statistics; the engine does not differentiate them.
+  const inference = readOnnxFile(`${FIX}/torch-convbn.onnx`);
+  const bn = inference.graph.nodes.find((n) => n.opType === 'BatchNormalization')!;
+  bn.outputs = bn.outputs.slice(0, 1);
+  const inferenceModel = inspectModel(inference, 'bn.onnx');
+  assert.equal(inferenceModel.usesBatchStatistics, false);
+  assert.throws(() => checkDifferentiable(inferenceModel, 'bn.onnx', ['conv.weight', 'bn.running_mean']),
+    /^InputError: bn\.onnx: BatchNormalization node '\/bn\/BatchNormalization': a gradient with respect to the running statistics is not supported/);
   for (const version of [12, 22]) {
     const other = readOnnxFile(`${FIX}/torch-mlp.onnx`);
     other.opsetImports[0].version = version;
@@ -140,6 +148,14 @@ test('the CLI: a sparse import that status reports as 10 steps per row; exit 2 f
   const status = lca(['status', '--run', out, '--format', 'json']);
   assert.equal(status.code, 0, status.stderr);
   assert.equal(JSON.parse(status.stdout).rows, '10 steps per row');
+  const tfjs = lca(['compute', '--run', out, '--backend', 'wasm']);
+  assert.deepEqual([tfjs.code, tfjs.stderr.trim().split('\n').pop()], [2, 'lca: --backend wasm: this command runs on onnxruntime only']);
+  const computed = lca(['compute', '--run', out, '--backend', 'onnxruntime', '--threads', '1']);
+  assert.equal(computed.code, 0, computed.stderr);
+  const error = JSON.parse(lca(['analyze', '--run', out, '--report', 'error', '--format', 'json']).stdout);
+  assert.equal(error.rows, '10 steps per row');
+  assert.equal(error.iterations, 2);
+  assert.ok(error.max_abs_error < 1e-3, `grounding error ${error.max_abs_error}`);
   const again = lca(['import', '--model', `${FIX}/torch-mlp.onnx`, '--checkpoints', `${FIX}/torch-mlp-step-*.safetensors`, '--data', `${FIX}/torch-mlp-data.npz`, '--out', out]);
   assert.deepEqual([again.code, again.stderr.trim().split('\n').pop()], [1, `lca: ${out} already exists; pass --force to replace it`]);
   const usage = lca(['import', '--model', `${FIX}/torch-mlp.onnx`, '--out', out]);
