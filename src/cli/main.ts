@@ -6,6 +6,7 @@ import { analyzeCommand } from './analyze.js';
 import { computeCommand } from './compute.js';
 import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
+import { exportCommand } from './export.js';
 import { importCommand } from './import.js';
 import { plotCommand } from './plot.js';
 import { reportCommand } from './report.js';
@@ -18,7 +19,7 @@ function program(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .exitOverride()
     .configureOutput({ outputError: oneLine });
-  for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand(), reportCommand(), dataCommand(), importCommand()]) {
+  for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand(), reportCommand(), dataCommand(), importCommand(), exportCommand()]) {
     root.addCommand(command.exitOverride().configureOutput({ outputError: oneLine }));
   }
   return root;
