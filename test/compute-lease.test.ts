@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { acquireComputeLease, assertNoWriters, LEASE_TIMEOUT_MS, type ComputeClaim } from '../src/store/compute-lease.js';
+import { acquireComputeLease, assertNoWriters, type ComputeClaim } from '../src/store/compute-lease.js';
+import { LEASE_TIMEOUT_MS } from '../src/store/lease.js';
 import type { ComputeSettings } from '../src/store/part-metadata.js';
 
 const settings: ComputeSettings = { method: 'adaptive', val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 1000, dataset_fingerprint: 'd', per_class: false, save_gradients: false, subset: null, subset_seed: null };
@@ -63,6 +64,9 @@ test('a dead holder on this host is removed; another host counts until its heart
   plant(dir, 'node-17', 99, claim([0, 39], { val: true }), LEASE_TIMEOUT_MS + 1000);
   acquireComputeLease(dir, claim([0, 39])).release();
   assertNoWriters(dir, '--force');
+  plant(dir, 'node-17', 99, claim([0, 39], { val: true }), 60_000);
+  acquireComputeLease(dir, claim([0, 39]), { breakLock: true }).release();
+  assert.deepEqual(fs.readdirSync(dir), [], '--break-lock removed the live-looking foreign lease');
 }));
 
 test('of two writers that start together, the later gives way and the earlier proceeds', () => withDir((dir) => {

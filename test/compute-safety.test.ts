@@ -113,14 +113,14 @@ test('a compute stops before its next part once the run is replaced under it (C8
   const settings = { method: 'adaptive', val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 5000, dataset_fingerprint: 'x', per_class: false, save_gradients: false, subset: null, subset_seed: null } satisfies ComputeSettings;
   const claim = { rows: [4, 7] as [number, number], settings, weights_sha256: await weightsFingerprint(where) };
   const dirs = [lcaDir(where, 'adaptive'), path.join(lcaDir(where, 'adaptive'), 'gradients')];
-  const guard = guardCompute(where, dirs, claim, {});
+  const guard = guardCompute(where, dirs, claim, { env: {} });
   guard.beforeCommit();
   fs.copyFileSync(path.join(where, 'weights.arrow'), path.join(tmp, 'weights.copy'));
   fs.renameSync(path.join(tmp, 'weights.copy'), path.join(where, 'weights.arrow')); // same bytes, a new file: a retraining
   assert.throws(() => guard.beforeCommit(), /weights.arrow was replaced while computing \(a new training\?\); stopping/);
   guard.release();
 
-  const second = guardCompute(where, dirs, claim, {});
+  const second = guardCompute(where, dirs, claim, { env: {} });
   fs.renameSync(where, `${where}.old`); // `train --force` moves the run away and puts a new one in its place
   fs.cpSync(`${where}.old`, where, { recursive: true, filter: (f) => !f.endsWith('.lease') });
   assert.throws(() => second.beforeCommit(), /lease .* is gone \(the run was removed or replaced while computing\)/);

@@ -29,6 +29,7 @@ interface ComputeFlags {
   backend: BackendChoice;
   dataDir?: string;
   force?: boolean;
+  breakLock?: boolean;
   logLevel: LogLevel;
 }
 
@@ -54,6 +55,7 @@ export const computeCommand = () =>
     .addOption(backendOption().default('auto'))
     .option('--data-dir <dir>', 'folder with the dataset files, if not where training found them')
     .option('--force', 'discard results already computed with this method and recompute')
+    .option('--break-lock', 'ignore (and remove) other computes\' leases on this method folder, e.g. of a cancelled job on another host whose lease is not stale yet')
     .addOption(logLevelOption())
     .action(async (flags: ComputeFlags) => {
       const { readManifest } = await import('../store/manifest.js');
@@ -64,7 +66,7 @@ export const computeCommand = () =>
         subset: flags.subset, subsetSeed: flags.subsetSeed, allowEvalBatchChange: !!flags.allowEvalBatchChange,
         iterations: range ? [range[0], last!] as [number, number] : undefined, shard: flags.shard ?? shardFromEnv(process.env) ?? undefined,
         tolerance: flags.tolerance, maxSplits: flags.maxSplits, evalBatchSize: flags.evalBatchSize, partSize: flags.partSize,
-        backend: flags.backend, threads: flags.threads, dataDir: flags.dataDir, force: !!flags.force, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
+        backend: flags.backend, threads: flags.threads, dataDir: flags.dataDir, force: !!flags.force, breakLock: !!flags.breakLock, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
       };
       if (flags.workers !== undefined) {
         const { runWorkers } = await import('../jobs/workers.js');

@@ -34,11 +34,11 @@ function parentCheck(env: NodeJS.ProcessEnv): () => void {
   };
 }
 
-export function guardCompute(run: string, dirs: string[], claim: ComputeClaim, env: NodeJS.ProcessEnv = process.env): ComputeGuard {
-  const parentAlive = parentCheck(env);
+export function guardCompute(run: string, dirs: string[], claim: ComputeClaim, options: { breakLock?: boolean; env?: NodeJS.ProcessEnv } = {}): ComputeGuard {
+  const parentAlive = parentCheck(options.env ?? process.env);
   parentAlive();
   const weights = statWeights(run);
-  const lease: ComputeLease = acquireComputeLease(dirs[0], claim);
+  const lease: ComputeLease = acquireComputeLease(dirs[0], claim, { breakLock: options.breakLock });
   return {
     tick() {
       parentAlive();

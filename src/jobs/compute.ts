@@ -49,6 +49,8 @@ export interface ComputeOptions {
   threads?: number;
   dataDir?: string;
   force: boolean;
+  /** Ignore and remove other computes' leases on the method folder (their computes must be dead). */
+  breakLock?: boolean;
   projectRoot: string;
   reporter: Reporter;
 }
@@ -119,7 +121,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
     throw new UsageError(`--force with a shard (${options.shard.source}) would delete the other shards' parts; remove ${dir} once before starting the shards`);
   }
   if (options.force) {
-    assertNoWriters(dir, '--force');
+    if (!options.breakLock) assertNoWriters(dir, '--force');
     fs.rmSync(dir, { recursive: true, force: true });
   }
   for (const file of [...removeStaleTemporaries(dir), ...removeStaleTemporaries(gradientDir)]) reporter.info(`removed ${file}, left by a compute that has ended`);
@@ -132,7 +134,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
   }
   if (!mine) return summary;
   const weights = weightsCheck(run);
-  const guard = guardCompute(run, [dir, gradientDir], { rows: mine, settings, weights_sha256: await weights() });
+  const guard = guardCompute(run, [dir, gradientDir], { rows: mine, settings, weights_sha256: await weights() }, { breakLock: options.breakLock });
   try {
     return await computeRows(options, { manifest, settings, mine, weights, guard, summary, subset, indices, evalBatchSize });
   } finally {

@@ -35,6 +35,7 @@ function workerArgs(options: WorkersOptions, [first, last]: [number, number], k:
     ...(options.allowEvalBatchChange ? ['--allow-eval-batch-change'] : []),
     ...(options.evalBatchSize !== undefined ? ['--eval-batch-size', String(options.evalBatchSize)] : []),
     ...(options.dataDir !== undefined ? ['--data-dir', options.dataDir] : []),
+    ...(options.breakLock ? ['--break-lock'] : []),
   ];
 }
 
@@ -50,7 +51,7 @@ export async function runWorkers(options: WorkersOptions): Promise<ComputeSummar
   const dir = lcaDir(run, options.method);
   if (options.force && options.shard) throw new UsageError(`--force with a shard (${options.shard.source}) would delete the other shards' parts; remove ${dir} once before starting the shards`);
   if (options.force) { // once, here: a worker's --force would delete its siblings' parts
-    assertNoWriters(dir, '--force');
+    if (!options.breakLock) assertNoWriters(dir, '--force');
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const rows = mine[1] - mine[0] + 1;

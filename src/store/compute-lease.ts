@@ -1,18 +1,15 @@
 // Who is computing a method folder now: each `lca compute` (a shard, a worker, on any host of a shared
 // filesystem) holds a lease file `lca/<method>/.compute.<host>.<pid>.lease` naming its rows, settings and
-// weights fingerprint, with a heartbeat. Writers with the same settings and disjoint rows (shards) run
-// side by side; anything else is refused naming the holder. Format and timeouts: docs/formats.md.
+// weights fingerprint, with a heartbeat (timeouts shared with store/lease.ts). Writers with the same settings and
+// disjoint rows (shards) run side by side; anything else is refused naming the holder. Format: docs/formats.md.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ExistsError, LcaError } from '../errors.js';
 import { pidAlive, thisHost } from '../util/process.js';
+import { HEARTBEAT_MS, isLive as holderLive, isOurs as holderIsOurs, LEASE_TIMEOUT_MS, type Holder } from './lease.js';
 import { settingsDifference, shortHash, type ComputeSettings } from './part-metadata.js';
 import { formatRanges, type Range } from './ranges.js';
-
-/** How often a holder rewrites its heartbeat, and how old another host's heartbeat must be to count as dead. */
-export const HEARTBEAT_MS = 30_000;
-export const LEASE_TIMEOUT_MS = 10 * 60_000;
 
 const LEASE_PATTERN = /^\.compute\.(.+)\.(\d+)\.lease$/;
 
@@ -38,6 +35,8 @@ export interface ComputeLease {
 }
 
 export interface LeaseOptions {
+  /** `--break-lock`: remove other writers' leases instead of yielding to them (their computes must be dead). */
+  breakLock?: boolean;
   now?: () => number;
   alive?: (pid: number) => boolean;
 }
@@ -54,13 +53,10 @@ function readLeases(dir: string): { file: string; record: LeaseRecord }[] {
   });
 }
 
-const isOurs = (r: LeaseRecord) => r.host === os.hostname() && r.pid === process.pid;
-
-/** On this host a holder lives while its pid runs; on another, until its heartbeat is LEASE_TIMEOUT_MS old. */
-function isLive(r: LeaseRecord, now: number, alive: (pid: number) => boolean): boolean {
-  if (r.host === os.hostname()) return alive(r.pid);
-  return now - Date.parse(r.heartbeat) < LEASE_TIMEOUT_MS;
-}
+// Liveness as for a training's owner lease (store/lease.ts): by pid on this host, by heartbeat age on another.
+const holder = (r: LeaseRecord): Holder => ({ host: r.host, pid: r.pid, heartbeat: Date.parse(r.heartbeat) });
+const isOurs = (r: LeaseRecord) => holderIsOurs(holder(r));
+const isLive = (r: LeaseRecord, now: number, alive: (pid: number) => boolean) => holderLive(holder(r), now, alive);
 
 const describe = (r: LeaseRecord, now: number) =>
   `process ${r.pid} on ${r.host} (since ${r.since}, heartbeat ${Math.max(0, Math.round((now - Date.parse(r.heartbeat)) / 1000))} s ago)`;
@@ -111,7 +107,7 @@ export function acquireComputeLease(dir: string, claim: ComputeClaim, options: L
   const mine = order({ since, host: os.hostname(), pid: process.pid } as LeaseRecord);
   for (const { file: other, record } of readLeases(dir)) {
     if (isOurs(record)) continue;
-    if (record.host === os.hostname() && !alive(record.pid)) {
+    if (options.breakLock || (record.host === os.hostname() && !alive(record.pid))) {
       fs.rmSync(other, { force: true });
       continue;
     }
