@@ -3,7 +3,6 @@
 // and a shard computes only its own contiguous rows, so shards need no coordinator.
 import fs from 'node:fs';
 import { describeBackend, type BackendChoice } from '../backend/names.js';
-import { openBackend } from '../backend/open.js';
 import { InputError, UsageError } from '../errors.js';
 import type { LossAndGradient, SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
@@ -12,7 +11,7 @@ import { describeSubset, subsetIndices, type Subset } from '../lca/subset.js';
 import { gradientsDir, gradientsLayout } from '../store/gradients.js';
 import { assertNoWriters } from '../store/compute-lease.js';
 import { checkParts, weightsCheck, type WeightsCheck } from '../store/computed-run.js';
-import { classColumn, classVariableColumn, createPartWriter, lcaDir, lcaLayout, type PartWriter } from '../store/lca-parts.js';
+import { classColumn, classVariableColumn, createPartWriter, lcaDir, lcaLayout, valVariableColumn, type PartWriter } from '../store/lca-parts.js';
 import { MANIFEST_FILE, readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
 import { checkManifest } from '../store/manifest-check.js';
 import { partMetadataRecord, type ComputeSettings, type PartMetadata } from '../store/part-metadata.js';
@@ -20,7 +19,7 @@ import { formatRanges, missingRanges } from '../store/ranges.js';
 import { removeStaleTemporaries } from '../store/temporaries.js';
 import { readIterates } from '../store/weights.js';
 import { guardCompute, type ComputeGuard } from './compute-guard.js';
-import { modelSource } from './model-source.js';
+import { modelSource, openObjectives } from './model-source.js';
 import type { Reporter } from './reporter.js';
 
 export interface ComputeOptions {
@@ -179,13 +178,10 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
   if (subset) {
     reporter.info(`approximate LCA: the training loss over a subset of ${describeSubset(subset)} examples (seed ${subset.seed})`, { subset: subset.count, of: subset.of });
   }
-  const { backend, value: objectives } = await openBackend(options.backend, {
-    threads: options.threads, log: reporter, engines: source.engines,
-    open: async (b) => {
-      const train = await source.open(b, source.train, evalBatchSize, { indices, byClass: settings.per_class });
-      return options.val ? [train, await source.open(b, source.val, evalBatchSize)] : [train];
-    },
-  });
+  const { backend, objectives } = await openObjectives(source, [
+    { set: source.train, evalBatchSize, options: { indices, byClass: settings.per_class } },
+    ...(options.val ? [{ set: source.val, evalBatchSize }] : []),
+  ], options);
   reporter.info(`backend ${describeBackend(backend)}`, { ...backend });
   const train = objectives[0];
   const driving = objectives.length; // train (and val) decide doubling; classes ride along
@@ -247,7 +243,10 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
             row[prefix('error')] = result.errors[k];
           };
           put((c) => c, 0);
-          if (options.val) put((c) => `val_${c}`, 1);
+          if (options.val) {
+            put((c) => `val_${c}`, 1);
+            variableSums(variables, result.lca[1]).forEach((sum, v) => (row[valVariableColumn(variables[v].name)] = sum));
+          }
           for (let c = 0; c < classes; c++) {
             put((column) => classColumn(c, column), driving + c);
             variableSums(variables, result.lca[driving + c]).forEach((sum, v) => (row[classVariableColumn(c, variables[v].name)] = sum));

@@ -1,7 +1,8 @@
 // What compute differentiates and over which data: a built-in network (on TF.js or ONNX Runtime) with
 // its dataset, or an imported graph (ONNX Runtime only: the engine differentiates the graph itself)
 // with the data it was imported with.
-import type { Engine, RunningBackend } from '../backend/names.js';
+import type { BackendChoice, Engine, RunningBackend } from '../backend/names.js';
+import { openBackend } from '../backend/open.js';
 import { loadDataset } from '../data/dataset.js';
 import type { DatasetName, ImageSet } from '../data/types.js';
 import { InputError } from '../errors.js';
@@ -11,6 +12,7 @@ import { networkNamed } from '../models/registry.js';
 import type { ModelName } from '../config/schema.js';
 import { checkVariablesMatch } from '../store/manifest-check.js';
 import { MANIFEST_FILE, type Manifest } from '../store/manifest.js';
+import type { Reporter } from './reporter.js';
 
 /** L and ∇L over a dataset, whichever engine computes it. */
 export interface Objective {
@@ -50,4 +52,27 @@ export function modelSource(run: string, manifest: Manifest, options: { projectR
     train: data.train, val: data.val, engines: ['tfjs'],
     open: async (_backend, set, evalBatchSize, objectiveOptions) => new FullDatasetObjective(net, set, evalBatchSize, objectiveOptions),
   };
+}
+
+/** One objective to open: L over `set` in evaluation batches of `evalBatchSize`. */
+export interface ObjectiveSpec {
+  set: ImageSet;
+  evalBatchSize: number;
+  options?: ObjectiveOptions;
+}
+
+/**
+ * The objectives of `specs` on the backend `--backend` chooses among the source's engines: what
+ * `lca compute`, `compute --dry-run` and `lca prune` all evaluate L with.
+ */
+export async function openObjectives(source: ModelSource, specs: readonly ObjectiveSpec[], options: { backend: BackendChoice; threads?: number; reporter: Reporter }): Promise<{ backend: RunningBackend; objectives: Objective[] }> {
+  const { backend, value: objectives } = await openBackend(options.backend, {
+    threads: options.threads, log: options.reporter, engines: source.engines,
+    open: async (b) => {
+      const opened: Objective[] = [];
+      for (const s of specs) opened.push(await source.open(b, s.set, s.evalBatchSize, s.options));
+      return opened;
+    },
+  });
+  return { backend, objectives };
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { openRowFile, RowFileWriter, type RowBatch, type RowLayout, type ScalarColumn } from './arrow-rows.js';
 import type { ManifestVariable } from './manifest.js';
-import { classColumn, classVariableColumn } from './per-class-columns.js';
+import { classColumn, classVariableColumn, valVariableColumn } from './per-class-columns.js';
 import { formatRanges, missingRanges } from './ranges.js';
 import { temporaryName } from './temporaries.js';
 
@@ -24,10 +24,11 @@ export const partName = (first: number, last: number) => `part-${String(first).p
 
 export const lcaDir = (run: string, method: string): string => path.join(run, 'lca', method);
 
-export { classColumn, classVariableColumn };
+export { classColumn, classVariableColumn, valVariableColumn };
 
 /**
- * Columns of a part: per-iteration scalars, `val_*` with --val, and with --per-class (classes > 0)
+ * Columns of a part: per-iteration scalars, `val_*` and the validation LCA's per-variable sums
+ * `val/<variable>` with --val (what `analyze --report overfitting` needs per layer), and with --per-class (classes > 0)
  * each class's scalars and per-variable sums as float64 scalars — C×V numbers per row rather than C
  * more T×K matrices, which is what per-class synchronization needs (docs/formats.md).
  */
@@ -41,7 +42,7 @@ export function lcaLayout(variables: readonly ManifestVariable[], withVal: boole
     { name: 'iteration', type: 'int32' },
     ...PER_ITERATION_COLUMNS.map(float64),
     { name: 'splits', type: 'int32' },
-    ...(withVal ? PER_ITERATION_COLUMNS.map((name) => float64(`val_${name}`)) : []),
+    ...(withVal ? [...PER_ITERATION_COLUMNS.map((name) => float64(`val_${name}`)), ...variables.map((v) => float64(valVariableColumn(v.name)))] : []),
     ...perClass,
   ];
   return { scalars, vectors: variables.map((v) => ({ name: v.name, size: v.size })) };
