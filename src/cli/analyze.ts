@@ -5,7 +5,7 @@ import { MERGES } from '../analyze/groups.js';
 import { REPORTS } from '../analyze/report-names.js';
 import type { AnalyzeOptions } from '../jobs/analyze.js';
 import { logLevelOption, methodOption, writeOut } from './common.js';
-import { collect, parseInteger, parseIterationRange, parsePositiveInteger } from './parse.js';
+import { collect, parseInteger, parseIterationRange, parseNonNegative, parsePositiveInteger } from './parse.js';
 
 /** The job's options as commander hands them over: repeatable runs, an open-ended range, the output. */
 type AnalyzeFlags = Omit<AnalyzeOptions, 'run' | 'iterations'> & {
@@ -18,7 +18,8 @@ type AnalyzeFlags = Omit<AnalyzeOptions, 'run' | 'iterations'> & {
 
 const REPORT_HELP = 'helped: % of parameters helping; layers: LCA per layer; error: grounding errors; ' +
   'sync: synchronized moments of learning; concentration: Gini of help and hurt; tails: heavy tails and Weibull fits; ' +
-  'oscillations: sign changes of weight movements and LCA; neurons: LCA per output unit';
+  'oscillations: sign changes of weight movements and LCA; neurons: LCA per output unit; ' +
+  'overfitting: train vs validation LCA per layer (needs compute --val); freeze: when each layer stopped learning, FLOPs saved';
 
 
 export const analyzeCommand = () =>
@@ -37,6 +38,7 @@ export const analyzeCommand = () =>
     .option('--draws <n>', 'sync: random-shift baseline draws', parseInteger, 1000)
     .option('--seed <n>', 'sync, tails: seed of the baseline shifts and the reservoir sample', parseInteger, 0)
     .option('--sample <n>', 'tails: reservoir sample size for the Weibull fits', parsePositiveInteger, 100000)
+    .option('--band <f>', 'freeze: the band around zero, as a fraction of the mean |LCA| per iteration', parseNonNegative, 0.01)
     .addOption(logLevelOption())
     .action(async (flags: AnalyzeFlags) => {
       const { runAcrossRuns, runAnalysis } = await import('../jobs/analyze.js');
@@ -44,7 +46,7 @@ export const analyzeCommand = () =>
       const options = {
         report: flags.report, method: flags.method,
         iterations: range ? [range[0], range[1] ?? Number.MAX_SAFE_INTEGER] as [number, number] : undefined,
-        layers: flags.layers, merge: flags.merge, top: flags.top, draws: flags.draws, seed: flags.seed, sample: flags.sample,
+        layers: flags.layers, merge: flags.merge, top: flags.top, draws: flags.draws, seed: flags.seed, sample: flags.sample, band: flags.band,
       };
       const vs = flags.vs ?? [];
       const report = flags.run.length === 1 && vs.length === 0

@@ -20,6 +20,12 @@ export function parseSplitCap(value: string): number {
   return n;
 }
 
+export function parseNonNegative(value: string): number {
+  const n = parseNumber(value);
+  if (n < 0) throw new InvalidArgumentError('must be ≥ 0.');
+  return n;
+}
+
 export function parseInteger(value: string): number {
   const n = parseNumber(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('not a non-negative integer.');

@@ -17,6 +17,7 @@ import { UsageError } from '../errors.js';
 import type { Method } from '../lca/integrate.js';
 import { describeSubset } from '../lca/subset.js';
 import type { Report } from '../report/format.js';
+import { freezeAnalysis, overfittingAnalysis } from './act-reports.js';
 import { classSyncReport, concentrationReport, syncReport, tailsReport } from '../report/analyses.js';
 import { acrossRunsReport, errorReport, helpedReport, layersReport, neuronsReport, oscillationsReport } from '../report/tables.js';
 import type { RowBatch } from '../store/arrow-rows.js';
@@ -43,9 +44,11 @@ export interface AnalyzeOptions {
   seed?: number;
   /** tails: reservoir sample size. */
   sample?: number;
+  /** freeze: the band's half-width as a fraction of the mean |per-iteration LCA| (docs/analysis.md). */
+  band?: number;
 }
 
-export const ANALYSIS_DEFAULTS = { merge: 'bias' as Merge, top: 20, neuronsTop: 5, draws: 1000, seed: 0, sample: 100_000 };
+export const ANALYSIS_DEFAULTS = { merge: 'bias' as Merge, top: 20, neuronsTop: 5, draws: 1000, seed: 0, sample: 100_000, band: 0.01 };
 
 /**
  * Feeds the rows first … last of a stream of row batches (LCA parts, or saved gradients) to a fold.
@@ -99,14 +102,14 @@ function context(computed: ComputedRun) {
   };
 }
 
-interface OpenRun {
+export interface OpenRun {
   computed: ComputedRun;
   where: ReturnType<typeof context>;
   selection: Selection;
   fold: <R>(f: Fold<R>) => Promise<R>;
 }
 
-async function openRun(run: string, options: Omit<AnalyzeOptions, 'run' | 'report'>): Promise<OpenRun> {
+export async function openRun(run: string, options: Omit<AnalyzeOptions, 'run' | 'report'>): Promise<OpenRun> {
   const computed = await ComputedRun.open(run, { method: options.method, iterations: options.iterations });
   const selection = selectVariables(computed.manifest.model.variables, options.merge ?? ANALYSIS_DEFAULTS.merge, options.layers);
   return { computed, where: context(computed), selection, fold: (f) => foldBatches(computed.batches(), computed.range, f, selection) };
@@ -167,6 +170,10 @@ export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
       const result = synchronization(layers.series, { ...sync, maxShift: 2 });
       return syncReport(result, layers.layers.map((l) => l.name), layers.iterations, sync, where);
     }
+    case 'overfitting':
+      return overfittingAnalysis(open);
+    case 'freeze':
+      return freezeAnalysis(open, options.band ?? ANALYSIS_DEFAULTS.band);
     case 'concentration':
       return concentrationReport(await fold(concentrationFold(selection)), where);
     case 'tails': {

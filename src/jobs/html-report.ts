@@ -25,7 +25,9 @@ export interface HtmlReportOptions {
   reporter: Reporter;
 }
 
-const TABLE_REPORTS: readonly ReportName[] = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails'];
+const TABLE_REPORTS: readonly ReportName[] = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails', 'freeze'];
+/** Figures and tables that need the validation LCA (`lca compute --val`), left out without it. */
+const NEEDS_VAL: readonly string[] = ['overfitting'];
 const MAX_ROWS = 300; // per table: a 10,000-iteration run would otherwise make a page of megabytes
 const MAX_HEATMAP_LAYERS = 12;
 const FRAME = 20; // Fig. 2 shows iteration 20, "partly through the main drop in loss"
@@ -120,7 +122,7 @@ async function renderAll(source: RunSource, reporter: Reporter): Promise<Rendere
   const frame = Math.min(Math.max(first, FRAME), last);
   const single = await RunSource.open(source.run, { method: source.method, iterations: [frame, frame] });
   await add(`heatmap-${layers[0]}-at-${frame}`, await buildFigure('heatmap', single, { layer: layers[0] }));
-  for (const name of FIGURES.filter((f) => f !== 'heatmap')) await add(name, await buildFigure(name, source));
+  for (const name of FIGURES.filter((f) => f !== 'heatmap' && (source.val || !NEEDS_VAL.includes(f)))) await add(name, await buildFigure(name, source));
   return out;
 }
 
@@ -138,7 +140,7 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<{ byt
   const source = await RunSource.open(options.run, { method: options.method, iterations: options.iterations });
   const figures = await renderAll(source, options.reporter);
   const reports = [];
-  for (const name of TABLE_REPORTS) reports.push(await source.report(name));
+  for (const name of [...TABLE_REPORTS, ...(source.val ? ['overfitting' as const] : [])]) reports.push(await source.report(name));
   const runName = path.basename(path.resolve(options.run));
   const figureHtml = figures.map((f, k) => [
     `<figure><div id="fig-${k}">${f.svg}</div></figure>`,

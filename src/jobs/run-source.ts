@@ -29,6 +29,7 @@ export class RunSource implements FigureSource {
   get range() { return this.computed.range; }
   get computeBackend() { return this.computed.computeBackend; }
   get subset() { return this.computed.settings.subset; }
+  get val() { return this.computed.settings.val; }
 
   /** A report of `lca analyze` over this source's method and range (computed once per source). */
   report(name: ReportName): Promise<Report> {

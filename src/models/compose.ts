@@ -1,7 +1,7 @@
 // Composing layers: a sequence, a residual connection, and a Network from its body.
 import * as tf from '@tensorflow/tfjs';
 import { emitResidualJoin } from '../engine/emit.js';
-import type { Layer } from './layers.js';
+import type { Layer, Trace } from './layers.js';
 import type { Network } from './network.js';
 
 /** Splits `params` (tensors, or their names in a graph) into consecutive runs, one per layer, by each layer's variable count. */
@@ -14,9 +14,22 @@ function splitParams<T>(layers: readonly Layer[], params: readonly T[]): (readon
   });
 }
 
+/** The layers' traces applied in order, each on the output of the one before. */
+function traceInOrder(layers: readonly Layer[], input: readonly number[]): Trace {
+  const positions: number[] = [];
+  let output = [...input];
+  for (const layer of layers) {
+    const t = layer.trace(output);
+    positions.push(...t.positions);
+    output = t.output;
+  }
+  return { output, positions };
+}
+
 /** Layers applied in order; variables concatenated in the same order. */
 export function sequential(layers: readonly Layer[]): Layer {
   return {
+    trace: (input) => traceInOrder(layers, input),
     variables: layers.flatMap((l) => l.variables),
     usesBatchStatistics: layers.some((l) => l.usesBatchStatistics),
     apply: (params, x) => {
@@ -37,6 +50,7 @@ export function sequential(layers: readonly Layer[]): Layer {
 export function residual(main: Layer, shortcut?: Layer): Layer {
   const parts = shortcut === undefined ? [main] : [main, shortcut];
   return {
+    trace: (input) => ({ output: main.trace(input).output, positions: parts.flatMap((l) => l.trace(input).positions) }),
     variables: parts.flatMap((l) => l.variables),
     usesBatchStatistics: parts.some((l) => l.usesBatchStatistics),
     apply: (params, x) => {
@@ -60,6 +74,7 @@ export function networkOf(spec: { name: string; inputShape: [number, number, num
     inputShape: spec.inputShape,
     numClasses: spec.numClasses,
     variables: body.variables,
+    positions: body.trace(spec.inputShape).positions,
     usesBatchStatistics: body.usesBatchStatistics,
     logits: (params, images) => body.apply(params, images) as tf.Tensor2D,
     onnxLogits: (g, params, images) => body.onnx(g, params, { name: images, layout: 'nhwc' }).name,

@@ -15,16 +15,34 @@ export interface Layer {
   apply(params: readonly tf.Tensor[], x: tf.Tensor): tf.Tensor;
   /** The same forward pass written as ONNX nodes; `params` names this layer's variables, in `variables` order. */
   onnx(g: GraphBuilder, params: readonly string[], x: OnnxValue): OnnxValue;
+  /** Shapes without running anything: the output of one example, and per variable where it acts. */
+  trace(input: readonly number[]): Trace;
 }
+
+/**
+ * `output`: one example's output shape ([H, W, C] or [features]). `positions[j]`: at how many output
+ * positions variable j is applied per example (H·W for a convolution or batch norm, 1 for dense),
+ * which with its shape gives its FLOPs (models/flops.ts).
+ */
+export interface Trace {
+  output: number[];
+  positions: number[];
+}
+
+/** A leaf layer's trace: each of its variables acts at every position of its output. */
+const leaf = (variables: readonly VariableSpec[], output: number[]): Trace =>
+  ({ output, positions: variables.map(() => output.slice(0, -1).reduce((a, b) => a * b, 1)) });
 
 export type Activation = 'relu' | 'linear';
 
-/** A layer without variables. */
-const stateless = (apply: (x: tf.Tensor) => tf.Tensor, onnx: (g: GraphBuilder, x: OnnxValue) => OnnxValue): Layer => ({
+/** A layer without variables; `shape` maps one example's input shape to its output shape. */
+const stateless = (apply: (x: tf.Tensor) => tf.Tensor, onnx: (g: GraphBuilder, x: OnnxValue) => OnnxValue,
+  shape: (input: readonly number[]) => number[] = (input) => [...input]): Layer => ({
   variables: [],
   usesBatchStatistics: false,
   apply: (_params, x) => apply(x),
   onnx: (g, _params, x) => onnx(g, x),
+  trace: (input) => ({ output: shape(input), positions: [] }),
 });
 
 // tf.layers.Dense / Conv2D with use_bias=True, zero bias and He truncated-normal kernels (spec §3).
@@ -35,8 +53,10 @@ const kernelAndBias = (layer: string, kernelShape: number[]): VariableSpec[] => 
 
 /** Dense: [N, in] → [N, out], kernel (in, out). */
 export function dense(name: string, spec: { in: number; out: number; activation: Activation }): Layer {
+  const variables = kernelAndBias(name, [spec.in, spec.out]);
   return {
-    variables: kernelAndBias(name, [spec.in, spec.out]),
+    variables,
+    trace: () => leaf(variables, [spec.out]),
     usesBatchStatistics: false,
     apply: ([kernel, bias], x) =>
       tf.fused.matMul({ a: x as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation: spec.activation }),
@@ -52,8 +72,10 @@ export function dense(name: string, spec: { in: number; out: number; activation:
  */
 export function conv2d(name: string, spec: { size: number; in: number; out: number; stride?: number; activation: Activation }): Layer {
   const stride = spec.stride ?? 1;
+  const variables = kernelAndBias(name, [spec.size, spec.size, spec.in, spec.out]);
   return {
-    variables: kernelAndBias(name, [spec.size, spec.size, spec.in, spec.out]),
+    variables,
+    trace: ([h, w]) => leaf(variables, [Math.ceil(h / stride), Math.ceil(w / stride), spec.out]), // 'same' padding
     usesBatchStatistics: false,
     apply: ([kernel, bias], x) =>
       tf.fused.conv2d({
@@ -73,11 +95,13 @@ const BATCH_NORM_EPSILON = 1e-3;
  * `gamma` then `beta`; the moving averages are never read, so they do not exist here.
  */
 export function batchNorm(name: string, channels: number): Layer {
+  const variables: VariableSpec[] = [
+    { name: `${name}/gamma`, shape: [channels], init: 'ones' },
+    { name: `${name}/beta`, shape: [channels], init: 'zeros' },
+  ];
   return {
-    variables: [
-      { name: `${name}/gamma`, shape: [channels], init: 'ones' },
-      { name: `${name}/beta`, shape: [channels], init: 'zeros' },
-    ],
+    variables,
+    trace: (input) => leaf(variables, [...input]),
     usesBatchStatistics: true,
     apply: ([gamma, beta], x) => batchNormTraining(x as tf.Tensor4D, gamma as tf.Tensor1D, beta as tf.Tensor1D, BATCH_NORM_EPSILON),
     onnx: (g, params, x) => emitBatchNorm(g, params, x, channels, BATCH_NORM_EPSILON),
@@ -87,13 +111,13 @@ export function batchNorm(name: string, channels: number): Layer {
 export const relu = (): Layer => stateless((x) => tf.relu(x), (g, x) => withActivation(g, x, 'relu'));
 
 /** MaxPool 2×2, stride 2, 'valid' padding (spec §3). */
-export const maxPool2 = (): Layer => stateless((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), emitMaxPool2);
+export const maxPool2 = (): Layer => stateless((x) => tf.maxPool(x as tf.Tensor4D, 2, 2, 'valid'), emitMaxPool2, ([h, w, c]) => [Math.floor(h / 2), Math.floor(w / 2), c]);
 
 /** [N, H, W, C] → [N, H·W·C] in C order, as numpy's reshape and TF's Flatten. */
-export const flatten = (): Layer => stateless((x) => tf.reshape(x, [x.shape[0], -1]), emitFlatten);
+export const flatten = (): Layer => stateless((x) => tf.reshape(x, [x.shape[0], -1]), emitFlatten, (input) => [input.reduce((a, b) => a * b, 1)]);
 
 /** GlobalAveragePooling2D: the mean over H and W, [N, H, W, C] → [N, C]. */
-export const globalAveragePool = (): Layer => stateless((x) => tf.mean(x, [1, 2]), emitGlobalAveragePool);
+export const globalAveragePool = (): Layer => stateless((x) => tf.mean(x, [1, 2]), emitGlobalAveragePool, (input) => [input[input.length - 1]]);
 
 /**
  * Dropout is the identity, in training too: the original exports tf.layers.Dropout, whose

@@ -16,6 +16,8 @@ export interface Network {
   inputShape: [number, number, number]; // [H, W, C]
   numClasses: number;
   variables: readonly VariableSpec[];
+  /** Per variable, at how many output positions it acts per example (Layer.trace; FLOPs in models/flops.ts). */
+  positions: readonly number[];
   /** Batch norm in training mode makes the loss depend on how examples are batched. */
   usesBatchStatistics: boolean;
   /** logits [N, classes] from params (in `variables` order) and images [N, H, W, C]. */

@@ -4,6 +4,7 @@ import { groundingFigure } from './grounding.js';
 import { heatmapFigure } from './heatmap.js';
 import { fractionHelpedFigure, helpedFigure, layerHelpedFigure, lcaDistributionFigure } from './helped.js';
 import { layerCurvesFigure, layersFigure } from './layers.js';
+import { overfittingFigure } from './overfitting.js';
 import { syncFigure } from './sync.js';
 import type { FigureSource } from './source.js';
 import type { FigureName } from './names.js';
@@ -21,6 +22,7 @@ const BUILDERS: Record<FigureName, (source: FigureSource, options: FigureOptions
   'layer-curves': layerCurvesFigure,
   sync: syncFigure,
   grounding: groundingFigure,
+  overfitting: overfittingFigure,
 };
 
 export const buildFigure = (name: FigureName, source: FigureSource, options: FigureOptions = {}): Promise<Figure> => BUILDERS[name](source, options);

@@ -1,5 +1,5 @@
 // The figure names and their one-line help, without importing any figure code (`lca --help` stays fast).
-export const FIGURES = ['heatmap', 'helped', 'fraction-helped', 'lca-distribution', 'layer-helped', 'layers', 'layer-curves', 'sync', 'grounding'] as const;
+export const FIGURES = ['heatmap', 'helped', 'fraction-helped', 'lca-distribution', 'layer-helped', 'layers', 'layer-curves', 'sync', 'grounding', 'overfitting'] as const;
 export type FigureName = (typeof FIGURES)[number];
 
 export const FIGURE_HELP: Record<FigureName, string> = {
@@ -12,4 +12,5 @@ export const FIGURE_HELP: Record<FigureName, string> = {
   'layer-curves': 'per-layer LCA per iteration and its running sum',
   sync: 'Fig. 6: moments of learning per layer, synchronized ones highlighted',
   grounding: 'loss rebuilt from the summed LCA vs the real loss, and the per-iteration error',
+  overfitting: 'training vs validation loss and per-layer validation LCA, steps that helped training but hurt validation marked (needs compute --val)',
 };

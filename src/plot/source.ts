@@ -26,6 +26,8 @@ export interface FigureSource {
   readonly computeBackend: string;
   /** Training examples the LCA was evaluated on when computed with --subset (null: all). */
   readonly subset: number | null;
+  /** Whether the validation loss was integrated too (`lca compute --val`): the overfitting figure needs it. */
+  readonly val: boolean;
   /** A report of `lca analyze` over this source's method and range. */
   report(name: ReportName): Promise<Report>;
   series(): Promise<IterationSeries>;
