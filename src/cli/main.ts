@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ExistsError, InputError, LcaError, UsageError } from '../errors.js';
 import { analyzeCommand } from './analyze.js';
+import { pruneCommand } from './prune.js';
 import { computeCommand } from './compute.js';
 import { dataCommand } from './data.js';
 import { demoCommand } from './demo.js';
@@ -19,7 +20,7 @@ function program(): Command {
     .version(process.env.npm_package_version ?? '0.1.0')
     .exitOverride()
     .configureOutput({ outputError: oneLine });
-  for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand(), reportCommand(), dataCommand(), importCommand(), exportCommand()]) {
+  for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand(), reportCommand(), pruneCommand(), dataCommand(), importCommand(), exportCommand()]) {
     root.addCommand(command.exitOverride().configureOutput({ outputError: oneLine }));
   }
   return root;
