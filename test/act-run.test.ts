@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/validate.js';
 import { runAnalysis } from '../src/jobs/analyze.js';
 import { runCompute } from '../src/jobs/compute.js';
+import { runDryRun } from '../src/jobs/dry-run.js';
 import { runPrune } from '../src/jobs/prune.js';
 import { silentReporter } from '../src/jobs/reporter.js';
 import { runTraining } from '../src/jobs/train.js';
@@ -100,4 +101,20 @@ test('prune: the unpruned loss is the compute\'s L(θ_T); masks keep round(keep�
   assert.deepEqual(rows, [{ keep: 0.5, kept: Math.round(K / 2), ones: Math.round(K / 2) }, { keep: 1, kept: K, ones: K }]);
   assert.equal(file.metadata.get('lca.kind'), 'mask');
   await assert.rejects(runPrune({ run, keep: [0.5], by: 'magnitude', out, force: false, seed: 0, randomMasks: 1, backend: 'wasm', projectRoot, reporter: silentReporter }), /already exists; pass --force/);
+});
+
+test('compute --dry-run: the gradients and bytes a simpson compute of the run then takes', async () => {
+  const options = { run, method: 'simpson' as const, val: true, tolerance: 1e-3, maxSplits: 32, partSize: 3, backend: 'wasm' as const, force: false, projectRoot, reporter: silentReporter };
+  const report = await runDryRun(options);
+  const estimate = Object.fromEntries(rowsOf(report, 'estimate').map((r) => [r.quantity, r.value]));
+  assert.equal(estimate.rows, T);
+  assert.equal(estimate.gradients, (T + 1) + T); // θ_0 … θ_T, and one midpoint per row
+  assert.ok((estimate.gradient_seconds as number) > 0 && (estimate.interior_gradient_seconds as number) > 0);
+  assert.ok((report.summary.peak_memory_bytes as number) > 50e6, 'at least the data and the engine');
+  assert.equal(fs.existsSync(lcaDir(run, 'simpson')), false, 'a dry run computes and writes nothing');
+  const summary = await runCompute(options);
+  assert.equal(summary.gradients, estimate.gradients);
+  const written = fs.readdirSync(lcaDir(run, 'simpson')).reduce((n, f) => n + fs.statSync(path.join(lcaDir(run, 'simpson'), f)).size, 0);
+  const disk = report.summary.disk_bytes as number;
+  assert.ok(Math.abs(disk - written) / written < 0.01, `disk estimate ${disk} vs ${written} written`);
 });

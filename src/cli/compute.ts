@@ -1,10 +1,11 @@
 // `lca compute`: flags → runCompute, or runWorkers for --workers. The shard comes from --shard or,
 // without it, from a Slurm job array or a Kubernetes Indexed Job (lca/schedule.ts).
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { FORMATS, render, type Format } from '../report/format.js';
 import { DEFAULT_MAX_SPLITS, DEFAULT_TOLERANCE, type Method } from '../lca/integrate.js';
 import type { BackendChoice } from '../backend/names.js';
-import { backendOption, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption } from './common.js';
+import { backendOption, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption, writeOut } from './common.js';
 import { parseShard, shardFromEnv, type Shard } from '../lca/schedule.js';
 import { parseIterationRange, parseInteger, parsePositiveInteger, parsePositiveNumber, parseSplitCap } from './parse.js';
 import type { LogLevel } from './console.js';
@@ -30,6 +31,8 @@ interface ComputeFlags {
   dataDir?: string;
   force?: boolean;
   breakLock?: boolean;
+  dryRun?: boolean;
+  format?: Format;
   logLevel: LogLevel;
 }
 
@@ -56,6 +59,8 @@ export const computeCommand = () =>
     .option('--data-dir <dir>', 'folder with the dataset files, if not where training found them')
     .option('--force', 'discard results already computed with this method and recompute')
     .option('--break-lock', 'ignore (and remove) other computes\' leases on this method folder, e.g. of a cancelled job on another host whose lease is not stale yet')
+    .option('--dry-run', 'print the estimated seconds, peak memory and disk for these flags (one measured gradient) and compute nothing')
+    .addOption(new Option('-f, --format <format>', '--dry-run: output format (default: table on a terminal, tsv otherwise)').choices(FORMATS))
     .addOption(logLevelOption())
     .action(async (flags: ComputeFlags) => {
       const { readManifest } = await import('../store/manifest.js');
@@ -68,7 +73,10 @@ export const computeCommand = () =>
         tolerance: flags.tolerance, maxSplits: flags.maxSplits, evalBatchSize: flags.evalBatchSize, partSize: flags.partSize,
         backend: flags.backend, threads: flags.threads, dataDir: flags.dataDir, force: !!flags.force, breakLock: !!flags.breakLock, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
       };
-      if (flags.workers !== undefined) {
+      if (flags.dryRun) {
+        const { runDryRun } = await import('../jobs/dry-run.js');
+        writeOut(render(await runDryRun({ ...options, workers: flags.workers }), flags.format ?? (process.stdout.isTTY ? 'table' : 'tsv')));
+      } else if (flags.workers !== undefined) {
         const { runWorkers } = await import('../jobs/workers.js');
         await runWorkers({ ...options, workers: flags.workers, binary: path.join(PROJECT_ROOT, 'bin', 'lca.js') });
       } else {

@@ -19,6 +19,7 @@ import { formatRanges, missingRanges } from '../store/ranges.js';
 import { removeStaleTemporaries } from '../store/temporaries.js';
 import { readIterates } from '../store/weights.js';
 import { guardCompute, type ComputeGuard } from './compute-guard.js';
+import { gradientTimer } from './gradient-timer.js';
 import { modelSource, openObjectives } from './model-source.js';
 import type { Reporter } from './reporter.js';
 
@@ -189,11 +190,15 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
   if (classes > 0) reporter.info(`per-class LCA for ${classes} classes (${train.classCounts.join(', ')} examples)`, { class_counts: train.classCounts });
   // Objectives in order: train, val?, then class 0 … C−1 of the training loss.
   // `at`: θ lies inside that segment (lets MNIST-FC interpolate its first layer's pre-activations).
+  const timing = gradientTimer();
   const evaluate = async (theta: Float32Array, at?: SegmentPoint): Promise<Evaluation> => {
     guard.tick();
     summary.gradients++;
-    const results: LossAndGradient[] = [];
-    for (const o of objectives) results.push(await o.lossAndGradient(theta, at));
+    const results = await timing.time(at !== undefined, async () => {
+      const all: LossAndGradient[] = [];
+      for (const o of objectives) all.push(await o.lossAndGradient(theta, at));
+      return all;
+    });
     const perClass = results[0].classes;
     return {
       losses: [...results.map((r) => r.loss), ...(perClass?.losses ?? [])],
@@ -277,5 +282,10 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
   reporter.info(`computed ${summary.computed} iterations in ${summary.seconds.toFixed(1)} s ` +
     `(${(summary.seconds / summary.computed).toFixed(3)} s/iteration, ${summary.gradients} gradient evaluations, ` +
     `${(summary.seconds / summary.gradients).toFixed(3)} s each, ${summary.endpoint_gradients} at range starts)`, { ...summary });
+  const estimate = timing.estimate(options.method, total, todo.length);
+  if (estimate) {
+    reporter.info(`estimate ${estimate.seconds.toFixed(1)} s vs actual ${summary.seconds.toFixed(1)} s (actual/estimate ${(summary.seconds / estimate.seconds).toFixed(2)}): ` +
+      `--dry-run's model (${estimate.splits} splits per row) on this compute's first gradients`, { estimated_seconds: estimate.seconds, seconds: summary.seconds });
+  }
   return summary;
 }

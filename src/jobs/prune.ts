@@ -2,7 +2,7 @@
 // the training and validation loss of θ_T with each mask applied, beside magnitude pruning and seeded
 // random masks of the same size, all evaluated by the objective `lca compute` uses (jobs/objective.ts).
 import fs from 'node:fs';
-import type { BackendChoice } from '../backend/names.js';
+import { describeBackend, type BackendChoice } from '../backend/names.js';
 import { applyMask, helpFold, keptCount, magnitudeScores, meanStd, randomMask, recentFrom, topMask, type Ranking } from '../analyze/prune.js';
 import { ExistsError, InputError, UsageError } from '../errors.js';
 import type { Method } from '../lca/integrate.js';
@@ -12,7 +12,7 @@ import { writeMaskFile, type MaskRow } from '../store/mask.js';
 import { readManifest } from '../store/manifest.js';
 import { readIterates } from '../store/weights.js';
 import { openRun } from './analyze.js';
-import { loadRunData, openEngine } from './objective.js';
+import { loadRunData, openObjectives } from './objective.js';
 import type { Reporter } from './reporter.js';
 
 export interface PruneOptions {
@@ -29,6 +29,7 @@ export interface PruneOptions {
   seed: number;
   randomMasks: number;
   backend: BackendChoice;
+  threads?: number;
   dataDir?: string;
   projectRoot: string;
   reporter: Reporter;
@@ -65,28 +66,28 @@ export async function runPrune(options: PruneOptions): Promise<Report> {
   }
 
   const data = loadRunData(run, manifest, options);
-  const engine = await openEngine(options.backend, manifest);
-  reporter.info(`backend ${engine.backend.name}`, { package: engine.backend.package, version: engine.backend.version });
   const evalBatchSize = manifest.config.eval_batch_size;
-  const objectives = [engine.objective(data.train, evalBatchSize), engine.objective(data.val, evalBatchSize)];
-  const losses = (mask: Uint8Array | null): [number, number] => {
+  const { backend, objectives } = await openObjectives(manifest, [{ set: data.train, evalBatchSize }, { set: data.val, evalBatchSize }], options);
+  reporter.info(`backend ${describeBackend(backend)}`, { ...backend });
+  const losses = async (mask: Uint8Array | null): Promise<[number, number]> => {
     const point = mask ? applyMask(theta, mask) : theta;
-    return [objectives[0].loss(point), objectives[1].loss(point)];
+    return [await objectives[0].loss(point), await objectives[1].loss(point)];
   };
   const checks: PruneCheck[] = [];
   const written: MaskRow[] = [];
   try {
-    const [train, val] = losses(null);
+    const [train, val] = await losses(null);
     checks.push({ keep: 1, mask: 'none', kept: K, masks: 1, train: { mean: train, std: 0 }, val: { mean: val, std: 0 }, written: false });
     for (const keep of options.keep) {
       const n = keptCount(K, keep);
       for (const [ranking, score] of scores) {
         const mask = topMask(score, n);
-        const [t, v] = losses(mask);
+        const [t, v] = await losses(mask);
         checks.push({ keep, mask: ranking, kept: n, masks: 1, train: { mean: t, std: 0 }, val: { mean: v, std: 0 }, written: ranking === options.by });
         if (ranking === options.by) written.push({ keep, kept: n, mask });
       }
-      const random = Array.from({ length: options.randomMasks }, (_, j) => losses(randomMask(K, n, options.seed + j)));
+      const random: [number, number][] = [];
+      for (let j = 0; j < options.randomMasks; j++) random.push(await losses(randomMask(K, n, options.seed + j)));
       checks.push({ keep, mask: 'random', kept: n, masks: random.length, train: meanStd(random.map((l) => l[0])), val: meanStd(random.map((l) => l[1])), written: false });
       reporter.info(`keep ${keep}: ${n} of ${K} parameters checked`, { keep, kept: n });
     }
@@ -95,5 +96,5 @@ export async function runPrune(options: PruneOptions): Promise<Report> {
   }
   await writeMaskFile(options.out, manifest.model.variables, written, { by: options.by, range: where.range ?? null, seed: options.seed });
   reporter.info(`wrote ${options.out}: ${written.length} mask(s) by ${options.by}`);
-  return pruneReport(checks, { ...where, by: options.by, out: options.out, compute_backend: engine.backend.name }, { parameters: K, seed: options.seed });
+  return pruneReport(checks, { ...where, by: options.by, out: options.out, compute_backend: describeBackend(backend) }, { parameters: K, seed: options.seed });
 }

@@ -1,0 +1,135 @@
+// `lca compute --dry-run`: what a compute with these flags would cost, from one measured gradient on
+// this machine and engine (same data, objectives and evaluation batches as the compute) times the
+// expected gradients per row (lca/estimate.ts); peak memory from this process's own peak, disk from the
+// part layout with a one-row part written to measure a part's fixed bytes. Computes and writes no LCA.
+import fs from 'node:fs';
+import { describeBackend } from '../backend/names.js';
+import os from 'node:os';
+import path from 'node:path';
+import { ASSUMED_SPLITS, gradientCount, loopSeconds, partBytes, partCount, type GradientSeconds } from '../lca/estimate.js';
+import type { SegmentPoint } from '../lca/full-dataset.js';
+import { rowCount, shardRange } from '../lca/schedule.js';
+import { subsetIndices } from '../lca/subset.js';
+import type { Report } from '../report/format.js';
+import { rowsPerBatch, type RowLayout } from '../store/arrow-rows.js';
+import { gradientsLayout } from '../store/gradients.js';
+import { createPartWriter, lcaDir, lcaLayout, listParts, missingRanges, readLcaBatches } from '../store/lca-parts.js';
+import { readManifest } from '../store/manifest.js';
+import { readIterates } from '../store/weights.js';
+import { resolveRange, type ComputeOptions } from './compute.js';
+import { loadRunData, openObjectives } from './objective.js';
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+
+/** Bytes of one row in a part of this layout, and the fixed bytes of a part (schema, metadata, footer), measured. */
+async function measurePart(layout: RowLayout, metadata: Record<string, string>): Promise<{ row: number; part: number }> {
+  const row = layout.scalars.reduce((n, c) => n + (c.type === 'float64' ? 8 : 4), 0) + 4 * layout.vectors.reduce((n, v) => n + v.size, 0);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-dry-run-'));
+  try {
+    const writer = createPartWriter(dir, 0, 0, layout, metadata);
+    await writer.append(Object.fromEntries(layout.scalars.map((c) => [c.name, 0])), new Float32Array(row));
+    const file = await writer.commit();
+    return { row, part: fs.statSync(file).size - row };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Mean splits of the rows already computed with this method (adaptive's best guess), or null. */
+async function observedSplits(dir: string): Promise<{ splits: number; rows: number } | null> {
+  const [part] = listParts(dir);
+  if (!part) return null;
+  let sum = 0;
+  let rows = 0;
+  for await (const batch of readLcaBatches(dir, part.first, part.last)) {
+    batch.scalar('splits').forEach((s) => (sum += s));
+    rows += batch.numRows;
+  }
+  return rows > 0 ? { splits: sum / rows, rows } : null;
+}
+
+export async function runDryRun(options: ComputeOptions & { workers?: number }): Promise<Report> {
+  const { run } = options;
+  const started = performance.now();
+  const manifest = readManifest(run);
+  const [first, last] = resolveRange(manifest, options.iterations, run);
+  const dir = lcaDir(run, options.method);
+  const mine = options.shard ? shardRange(first, last, options.shard) : [first, last] as [number, number];
+  const todo = !mine ? [] : options.force ? [mine] : missingRanges(listParts(dir), mine[0], mine[1]);
+  const rows = rowCount(todo);
+  const observed = options.method === 'adaptive' && !options.force ? await observedSplits(dir) : null;
+  const splits = options.method === 'first-order' ? 1 : options.method === 'simpson' ? 2 : observed?.splits ?? ASSUMED_SPLITS;
+
+  const setupStarted = performance.now();
+  const data = loadRunData(run, manifest, options);
+  const evalBatchSize = options.evalBatchSize ?? manifest.config.eval_batch_size;
+  const indices = options.subset === undefined ? undefined : subsetIndices({ count: options.subset, of: manifest.dataset.train_count, seed: options.subsetSeed ?? 0 });
+  const { backend, objectives } = await openObjectives(manifest, [
+    { set: data.train, evalBatchSize, options: { indices, byClass: !!options.perClass } },
+    ...(options.val ? [{ set: data.val, evalBatchSize }] : []),
+  ], options);
+  const train = objectives[0];
+  const setup = seconds(setupStarted);
+  // θ_a and θ_{a+1} of the first row to compute (or of the range, when everything is computed already).
+  const a = Math.min(todo[0]?.[0] ?? first, manifest.training.iterations - 1);
+  const thetas: Float32Array[] = [];
+  for await (const iterate of readIterates(run, manifest, a, a + 1)) thetas.push(iterate.theta);
+  const time = async (theta: Float32Array, at?: SegmentPoint) => {
+    const t = performance.now();
+    for (const o of objectives) await o.lossAndGradient(theta, at);
+    return seconds(t);
+  };
+  const measured: GradientSeconds = { first: await time(thetas[0]), endpoint: await time(thetas[1]), interior: 0 };
+  if (options.method !== 'first-order') {
+    const mid = thetas[0].map((x, i) => 0.5 * (x + thetas[1][i]));
+    measured.interior = await time(mid, { from: thetas[0], to: thetas[1], s: 0.5 });
+  }
+  objectives.forEach((o) => o.dispose());
+  const peakRss = process.resourceUsage().maxRSS * 1024;
+
+  const workers = Math.max(1, options.workers ?? 1);
+  const shares = mine ? Array.from({ length: workers }, (_, k) => shardRange(mine[0], mine[1], { index: k, count: workers })).filter((r) => r !== null) : [];
+  const perWorker = shares.map(([s, e]) => {
+    const ranges = missingRanges(options.force ? [] : listParts(dir), s, e);
+    return loopSeconds(gradientCount(options.method, rowCount(ranges), ranges.length, splits), measured);
+  });
+  const loop = Math.max(0, ...perWorker);
+  const count = gradientCount(options.method, rows, todo.length, splits);
+  const K = manifest.model.parameters;
+  const classes = options.perClass ? train.classCounts.length : 0;
+  const layout = lcaLayout(manifest.model.variables, options.val, classes);
+  const metadata = { 'lca.kind': 'lca', 'lca.variables': JSON.stringify(manifest.model.variables), 'lca.compute': '{}' };
+  const lcaPart = await measurePart(layout, metadata);
+  const parts = partCount(todo, options.partSize);
+  let disk = partBytes(rows, parts, lcaPart.row, lcaPart.part);
+  if (options.saveGradients) {
+    const g = await measurePart(gradientsLayout(manifest.model.variables), metadata);
+    disk += partBytes(rows + (mine && mine[1] === manifest.training.iterations - 1 ? 1 : 0), parts, g.row, g.part);
+  }
+  // Beyond this process's peak, a compute holds the integrator's sums (3 float64 vectors per loss, Simpson) and a batch of rows being written.
+  const integrator = objectives.length * (3 * 8 * K) + 8 * K;
+  const memory = workers * (peakRss + integrator + rowsPerBatch(layout) * lcaPart.row);
+  const splitNote = options.method === 'first-order' ? 'first-order: ∇L(θ_t) only'
+    : options.method === 'simpson' ? 'simpson: the midpoint and θ_{t+1}'
+      : observed ? `adaptive: the mean splits of the ${observed.rows} rows already computed` : 'adaptive ASSUMED never to double (each doubling adds splits − 1 more per row)';
+  const estimate: [string, number | string, string][] = [
+    ['rows', rows, todo.length > 0 ? `in ${todo.length} range(s)` : 'nothing left to compute'],
+    ['workers', workers, workers > 1 ? 'rows split as --shard k/n; assumes a free core per worker' : ''],
+    ['splits_per_row', splits, splitNote],
+    ['gradients', count.endpoint + count.interior, `${count.endpoint} at iterates (one per row + one per range start), ${count.interior} inside segments; each over ${objectives.length === 2 ? 'training + validation' : 'training'} data`],
+    ['setup_seconds', setup, 'data, engine and evaluation batches, measured'],
+    ['first_gradient_seconds', measured.first, `measured at θ_${a} (warm-up included)`],
+    ['gradient_seconds', measured.endpoint, `measured at θ_${a + 1}`],
+    ['interior_gradient_seconds', measured.interior, options.method === 'first-order' ? 'not needed' : 'measured at the midpoint of the segment'],
+    ['estimated_seconds', loop, 'the compute loop, as `lca compute` times it'],
+    ['estimated_wall_seconds', loop + setup, 'plus setup'],
+    ['peak_memory_bytes', memory, `this dry run's peak RSS (same data and batches) + integrator ${integrator} + write buffer${workers > 1 ? `, × ${workers} workers` : ''}`],
+    ['disk_bytes', disk, `${parts} part(s) × ${lcaPart.part} fixed + ${rows} row(s) × ${lcaPart.row}${options.saveGradients ? ', with gradients' : ''}`],
+  ];
+  return {
+    report: 'dry-run',
+    context: { run, model: manifest.model.name, method: options.method, compute_backend: describeBackend(backend), range: mine ? `${mine[0]}:${mine[1] + 1}` : 'none' },
+    summary: { estimated_seconds: loop, estimated_wall_seconds: loop + setup, peak_memory_bytes: memory, disk_bytes: disk, dry_run_seconds: seconds(started) },
+    tables: [{ name: 'estimate', columns: ['quantity', 'value', 'how'], rows: estimate }],
+  };
+}

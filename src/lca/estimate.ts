@@ -1,0 +1,39 @@
+// The cost model of `lca compute --dry-run` (and of the estimate a real compute logs at its end):
+// gradient evaluations from the rows, ranges and method, times measured seconds per evaluation; bytes
+// from the part layout. Pure: the measurements come in as numbers. Definitions: README, `--dry-run`.
+import type { Method } from './integrate.js';
+
+/** Simpson intervals per row assumed when nothing better is known: adaptive without any doubling. */
+export const ASSUMED_SPLITS = 2;
+
+export interface GradientCount {
+  /** Evaluations at iterates θ_t: one per row plus one per range start (which the row before would have shared). */
+  endpoint: number;
+  /** Evaluations inside a segment: splits − 1 per row (0 for first-order). */
+  interior: number;
+}
+
+/** `splits`: Simpson intervals per row (2 for simpson; adaptive's mean, 2 when it never doubles). */
+export function gradientCount(method: Method, rows: number, ranges: number, splits: number): GradientCount {
+  return { endpoint: rows + ranges, interior: method === 'first-order' ? 0 : rows * (splits - 1) };
+}
+
+export interface GradientSeconds {
+  /** The first evaluation of a process (kernel compilation, warm-up), paid once per process. */
+  first: number;
+  endpoint: number;
+  interior: number;
+}
+
+/** Seconds of the compute loop: the first evaluation at its own price, the rest at the steady prices. */
+export const loopSeconds = (count: GradientCount, s: GradientSeconds): number =>
+  count.endpoint + count.interior === 0 ? 0 : s.first + (count.endpoint - 1) * s.endpoint + count.interior * s.interior;
+
+/** Bytes of the parts: per row its scalars and float32 vectors, per part file its schema and footer. */
+export function partBytes(rows: number, parts: number, rowBytes: number, perPart: number): number {
+  return rows * rowBytes + parts * perPart;
+}
+
+/** Parts a range of `rows` rows is written in. */
+export const partCount = (ranges: readonly (readonly [number, number])[], partSize: number): number =>
+  ranges.reduce((n, [a, b]) => n + Math.ceil((b - a + 1) / partSize), 0);
