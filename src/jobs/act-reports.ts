@@ -4,7 +4,7 @@ import { freezePoints } from '../analyze/freeze.js';
 import { layersFold } from '../analyze/layers.js';
 import { overfitting, overfittingFold } from '../analyze/overfitting.js';
 import { InputError } from '../errors.js';
-import type { ModelName } from '../config/schema.js';
+import { MODEL_NAMES, type ModelName } from '../config/schema.js';
 import { freezeReport, overfittingReport } from '../report/act.js';
 import type { Report } from '../report/format.js';
 import { valVariableColumn } from '../store/lca-parts.js';
@@ -24,7 +24,12 @@ export async function overfittingAnalysis(open: OpenRun): Promise<Report> {
   }
 }
 
+/** Freeze needs the architecture (for FLOPs) and the batch size: every trained run's manifest has them. */
+export const canFreeze = (manifest: OpenRun['manifest']): boolean =>
+  MODEL_NAMES.includes(manifest.config?.model as ModelName) && typeof manifest.config?.batch_size === 'number';
+
 export async function freezeAnalysis(open: OpenRun, band: number): Promise<Report> {
+  if (!canFreeze(open.manifest)) throw new InputError(`${open.where.run}: --report freeze needs the run's model and batch size (manifest.json config), which this run does not record`);
   const { networkNamed } = await import('../models/registry.js'); // the shapes come from the architecture tables (loads TF.js)
   const { stepFlops, variableFlops } = await import('../models/flops.js');
   const flops = variableFlops(networkNamed(open.manifest.config.model as ModelName));

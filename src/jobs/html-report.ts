@@ -14,6 +14,7 @@ import type { Figure } from '../plot/figure.js';
 import { buildFigure, FIGURES } from '../plot/figures.js';
 import { compileSpec, svgFromVega } from '../plot/render.js';
 import type { Cell, Report, Table } from '../report/format.js';
+import { canFreeze } from './act-reports.js';
 import type { Reporter } from './reporter.js';
 import { RunSource } from './run-source.js';
 
@@ -25,7 +26,7 @@ export interface HtmlReportOptions {
   reporter: Reporter;
 }
 
-const TABLE_REPORTS: readonly ReportName[] = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails', 'freeze'];
+const TABLE_REPORTS: readonly ReportName[] = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails'];
 /** Figures and tables that need the validation LCA (`lca compute --val`), left out without it. */
 const NEEDS_VAL: readonly string[] = ['overfitting'];
 const MAX_ROWS = 300; // per table: a 10,000-iteration run would otherwise make a page of megabytes
@@ -140,7 +141,8 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<{ byt
   const source = await RunSource.open(options.run, { method: options.method, iterations: options.iterations });
   const figures = await renderAll(source, options.reporter);
   const reports = [];
-  for (const name of [...TABLE_REPORTS, ...(source.val ? ['overfitting' as const] : [])]) reports.push(await source.report(name));
+  const extra: ReportName[] = [...(canFreeze(source.manifest) ? ['freeze' as const] : []), ...(source.val ? ['overfitting' as const] : [])];
+  for (const name of [...TABLE_REPORTS, ...extra]) reports.push(await source.report(name));
   const runName = path.basename(path.resolve(options.run));
   const figureHtml = figures.map((f, k) => [
     `<figure><div id="fig-${k}">${f.svg}</div></figure>`,

@@ -23,6 +23,8 @@ export async function overfittingFigure(source: RunSource): Promise<Figure> {
     title: title('Overfitting — training vs validation LCA', source,
       `${onset}; ${s.disagreeing_cells} of ${s.cells} (iteration, layer) cells helped training but hurt validation, ` +
       `adding ${num(s.val_lca_disagreeing)} nats (${num(100 * (s.share_of_val_hurt as number))}% of every validation increase)`),
+    // The loss panel's two curves and the layer panel's layers are different things: separate colour scales and legends.
+    resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     vconcat: [
       {
         width: 720,
@@ -55,12 +57,12 @@ export async function overfittingFigure(source: RunSource): Promise<Figure> {
             encoding: {
               x,
               y: { field: 'val_lca', type: 'quantitative', title: 'layer LCA of the validation loss (nats)' },
-              color: { field: 'layer', type: 'nominal', sort: order, title: 'layer', scale: { scheme: 'tableau10' } },
+              color: { field: 'layer', type: 'nominal', sort: order, title: 'layer (red dots: helped training, hurt validation)', scale: { scheme: 'tableau10' }, legend: { orient: 'top', labelLimit: 300 } },
             },
           },
           {
             transform: [{ filter: 'datum.disagree == 1' }],
-            mark: { type: 'point', filled: true, size: 22, color: HURT_COLOR },
+            mark: { type: 'point', filled: true, size: 45, color: HURT_COLOR },
             encoding: {
               x,
               y: { field: 'val_lca', type: 'quantitative' },
