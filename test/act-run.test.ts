@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TrainConfig } from '../src/config/schema.js';
 import { resolveConfig } from '../src/config/validate.js';
 import { runAnalysis } from '../src/jobs/analyze.js';
 import { runCompute } from '../src/jobs/compute.js';
@@ -45,7 +46,7 @@ test.before(async () => {
 test('freeze: the frozen last layer is in the band from row 0, saving its gradient FLOPs on every step', async () => {
   const report = await runAnalysis({ run, report: 'freeze' });
   const fc3 = rowsOf(report, 'layers').find((l) => l.layer === 'fc_3')!;
-  const batch = readManifest(run).config.batch_size;
+  const batch = (readManifest(run).config as TrainConfig).batch_size;
   assert.equal(fc3.frozen_from, 0);
   assert.equal(fc3.iterations_frozen, T);
   assert.equal(fc3.lca, 0);

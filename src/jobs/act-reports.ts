@@ -4,7 +4,7 @@ import { freezePoints } from '../analyze/freeze.js';
 import { layersFold } from '../analyze/layers.js';
 import { overfitting, overfittingFold } from '../analyze/overfitting.js';
 import { InputError } from '../errors.js';
-import { MODEL_NAMES, type ModelName } from '../config/schema.js';
+import { MODEL_NAMES, type ModelName, type TrainConfig } from '../config/schema.js';
 import { freezeReport, overfittingReport } from '../report/act.js';
 import type { Report } from '../report/format.js';
 import { valVariableColumn } from '../store/lca-parts.js';
@@ -24,15 +24,19 @@ export async function overfittingAnalysis(open: OpenRun): Promise<Report> {
   }
 }
 
-/** Freeze needs the architecture (for FLOPs) and the batch size: every trained run's manifest has them. */
-export const canFreeze = (manifest: OpenRun['manifest']): boolean =>
-  MODEL_NAMES.includes(manifest.config?.model as ModelName) && typeof manifest.config?.batch_size === 'number';
+/** The training config of a run `lca train` made (architecture and batch size), else null (imported or generated runs). */
+const trainedConfig = (manifest: OpenRun['manifest']): TrainConfig | null =>
+  MODEL_NAMES.includes(manifest.config?.model as ModelName) ? manifest.config as TrainConfig : null;
+
+/** Freeze needs the architecture (for FLOPs) and the batch size, which runs `lca train` made record. */
+export const canFreeze = (manifest: OpenRun['manifest']): boolean => trainedConfig(manifest) !== null;
 
 export async function freezeAnalysis(open: OpenRun, band: number): Promise<Report> {
-  if (!canFreeze(open.manifest)) throw new InputError(`${open.where.run}: --report freeze needs the run's model and batch size (manifest.json config), which this run does not record`);
+  const config = trainedConfig(open.manifest);
+  if (!config) throw new InputError(`${open.where.run}: --report freeze needs the run's architecture and batch size, which only runs made by \`lca train\` record`);
   const { networkNamed } = await import('../models/registry.js'); // the shapes come from the architecture tables (loads TF.js)
   const { stepFlops, variableFlops } = await import('../models/flops.js');
-  const flops = variableFlops(networkNamed(open.manifest.config.model as ModelName));
+  const flops = variableFlops(networkNamed(config.model));
   const { selection } = open;
   const costs = selection.groups.map((g) => {
     const members = g.members.map((k) => flops[selection.source[k]]);
@@ -44,7 +48,7 @@ export async function freezeAnalysis(open: OpenRun, band: number): Promise<Repor
   const layers = await open.fold(layersFold(selection));
   const result = freezePoints({
     layers: layers.layers.map((l) => l.name), iterations: layers.iterations, series: layers.series, costs,
-    batchSize: open.manifest.config.batch_size, stepFlopsPerExample: stepFlops(flops), band,
+    batchSize: config.batch_size, stepFlopsPerExample: stepFlops(flops), band,
   });
-  return freezeReport(result, band, { ...open.where, batch_size: open.manifest.config.batch_size });
+  return freezeReport(result, band, { ...open.where, batch_size: config.batch_size });
 }
