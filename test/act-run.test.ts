@@ -17,7 +17,7 @@ import { silentReporter } from '../src/jobs/reporter.js';
 import { runTraining } from '../src/jobs/train.js';
 import { buildFigure } from '../src/plot/figures.js';
 import { svgFromSpec } from '../src/plot/render.js';
-import { RunSource } from '../src/plot/source.js';
+import { RunSource } from '../src/jobs/run-source.js';
 import type { Report } from '../src/report/format.js';
 import { openRowFile } from '../src/store/arrow-rows.js';
 import { lcaDir, readLcaBatches } from '../src/store/lca-parts.js';

@@ -4,11 +4,11 @@ import { freezePoints } from '../analyze/freeze.js';
 import { layersFold } from '../analyze/layers.js';
 import { overfitting, overfittingFold } from '../analyze/overfitting.js';
 import { InputError } from '../errors.js';
-import { MODEL_NAMES, type ModelName, type TrainConfig } from '../config/schema.js';
+import { MODEL_NAMES, type TrainConfig } from '../config/schema.js';
 import { freezeReport, overfittingReport } from '../report/act.js';
 import type { Report } from '../report/format.js';
 import { valVariableColumn } from '../store/lca-parts.js';
-import type { Manifest } from '../store/manifest.js';
+import { trainConfig, type Manifest } from '../store/manifest.js';
 import type { OpenRun } from './analyze.js';
 
 export async function overfittingAnalysis(open: OpenRun): Promise<Report> {
@@ -25,14 +25,16 @@ export async function overfittingAnalysis(open: OpenRun): Promise<Report> {
 }
 
 /** The training config of a run `lca train` made (architecture and batch size), else null (imported or generated runs). */
-const trainedConfig = (manifest: OpenRun['manifest']): TrainConfig | null =>
-  MODEL_NAMES.includes(manifest.config?.model as ModelName) ? manifest.config as TrainConfig : null;
+const trainedConfig = (manifest: Manifest): TrainConfig | null => {
+  const config = trainConfig(manifest);
+  return config && MODEL_NAMES.includes(config.model) ? config : null;
+};
 
 /** Freeze needs the architecture (for FLOPs) and the batch size, which runs `lca train` made record. */
-export const canFreeze = (manifest: OpenRun['manifest']): boolean => trainedConfig(manifest) !== null;
+export const canFreeze = (manifest: Manifest): boolean => trainedConfig(manifest) !== null;
 
 export async function freezeAnalysis(open: OpenRun, band: number): Promise<Report> {
-  const config = trainedConfig(open.manifest);
+  const config = trainedConfig(open.computed.manifest);
   if (!config) throw new InputError(`${open.where.run}: --report freeze needs the run's architecture and batch size, which only runs made by \`lca train\` record`);
   const { networkNamed } = await import('../models/registry.js'); // the shapes come from the architecture tables (loads TF.js)
   const { stepFlops, variableFlops } = await import('../models/flops.js');

@@ -59,10 +59,10 @@ export async function runPrune(options: PruneOptions): Promise<Report> {
     throw err;
   });
   if (open) {
-    const recent = recentFrom(open.range[0], open.range[1]);
+    const recent = recentFrom(open.computed.range[0], open.computed.range[1]);
     const help = await open.fold(helpFold(open.selection.variables.map((v) => v.size), recent));
     scores.set('total-help', help.total).set('recent-help', help.recent);
-    where = { ...open.where, recent_range: `${recent}:${open.range[1] + 1}` };
+    where = { ...open.where, recent_range: `${recent}:${open.computed.range[1] + 1}` };
   }
 
   const data = loadRunData(run, manifest, options);

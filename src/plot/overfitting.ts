@@ -4,9 +4,9 @@
 import { HURT_COLOR } from './colors.js';
 import { num, title, type Figure } from './figure.js';
 import type { VlSpec } from './render.js';
-import { tableRows, type RunSource } from './source.js';
+import { tableRows, type FigureSource } from './source.js';
 
-export async function overfittingFigure(source: RunSource): Promise<Figure> {
+export async function overfittingFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('overfitting');
   const s = report.summary;
   const losses = tableRows(report, 'losses').flatMap((r) => [
