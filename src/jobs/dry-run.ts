@@ -65,7 +65,7 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const data = loadRunData(run, manifest, options);
   const evalBatchSize = options.evalBatchSize ?? manifest.config.eval_batch_size;
   const indices = options.subset === undefined ? undefined : subsetIndices({ count: options.subset, of: manifest.dataset.train_count, seed: options.subsetSeed ?? 0 });
-  const { backend, objectives } = await openObjectives(manifest, [
+  const { backend, objectives } = await openObjectives(run, manifest, [
     { set: data.train, evalBatchSize, options: { indices, byClass: !!options.perClass } },
     ...(options.val ? [{ set: data.val, evalBatchSize }] : []),
   ], options);

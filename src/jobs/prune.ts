@@ -67,7 +67,7 @@ export async function runPrune(options: PruneOptions): Promise<Report> {
 
   const data = loadRunData(run, manifest, options);
   const evalBatchSize = manifest.config.eval_batch_size;
-  const { backend, objectives } = await openObjectives(manifest, [{ set: data.train, evalBatchSize }, { set: data.val, evalBatchSize }], options);
+  const { backend, objectives } = await openObjectives(run, manifest, [{ set: data.train, evalBatchSize }, { set: data.val, evalBatchSize }], options);
   reporter.info(`backend ${describeBackend(backend)}`, { ...backend });
   const losses = async (mask: Uint8Array | null): Promise<[number, number]> => {
     const point = mask ? applyMask(theta, mask) : theta;
