@@ -18,7 +18,7 @@ import { missingRanges } from '../store/ranges.js';
 import { readManifest } from '../store/manifest.js';
 import { readIterates } from '../store/weights.js';
 import { resolveRange, type ComputeOptions } from './compute.js';
-import { loadRunData, openObjectives } from './objective.js';
+import { modelSource, openObjectives } from './model-source.js';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
@@ -62,10 +62,10 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const splits = options.method === 'first-order' ? 1 : options.method === 'simpson' ? 2 : observed?.splits ?? ASSUMED_SPLITS;
 
   const setupStarted = performance.now();
-  const data = loadRunData(run, manifest, options);
+  const data = modelSource(run, manifest, options); // the model and data `lca compute` differentiates
   const evalBatchSize = options.evalBatchSize ?? manifest.config.eval_batch_size;
   const indices = options.subset === undefined ? undefined : subsetIndices({ count: options.subset, of: manifest.dataset.train_count, seed: options.subsetSeed ?? 0 });
-  const { backend, objectives } = await openObjectives(run, manifest, [
+  const { backend, objectives } = await openObjectives(data, [
     { set: data.train, evalBatchSize, options: { indices, byClass: !!options.perClass } },
     ...(options.val ? [{ set: data.val, evalBatchSize }] : []),
   ], options);
@@ -85,7 +85,7 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
     const mid = thetas[0].map((x, i) => 0.5 * (x + thetas[1][i]));
     measured.interior = await time(mid, { from: thetas[0], to: thetas[1], s: 0.5 });
   }
-  objectives.forEach((o) => o.dispose());
+  for (const o of objectives) await o.dispose();
   const peakRss = process.resourceUsage().maxRSS * 1024;
 
   const workers = Math.max(1, options.workers ?? 1);

@@ -12,7 +12,7 @@ import { writeMaskFile, type MaskRow } from '../store/mask.js';
 import { readManifest } from '../store/manifest.js';
 import { readIterates } from '../store/weights.js';
 import { openRun } from './analyze.js';
-import { loadRunData, openObjectives } from './objective.js';
+import { modelSource, openObjectives } from './model-source.js';
 import type { Reporter } from './reporter.js';
 
 export interface PruneOptions {
@@ -65,13 +65,14 @@ export async function runPrune(options: PruneOptions): Promise<Report> {
     where = { ...open.where, recent_range: `${recent}:${open.computed.range[1] + 1}` };
   }
 
-  const data = loadRunData(run, manifest, options);
+  const data = modelSource(run, manifest, options); // the model and data `lca compute` differentiates
   const evalBatchSize = manifest.config.eval_batch_size;
-  const { backend, objectives } = await openObjectives(run, manifest, [{ set: data.train, evalBatchSize }, { set: data.val, evalBatchSize }], options);
+  const { backend, objectives } = await openObjectives(data, [{ set: data.train, evalBatchSize }, { set: data.val, evalBatchSize }], options);
   reporter.info(`backend ${describeBackend(backend)}`, { ...backend });
   const losses = async (mask: Uint8Array | null): Promise<[number, number]> => {
     const point = mask ? applyMask(theta, mask) : theta;
-    return [await objectives[0].loss(point), await objectives[1].loss(point)];
+    // The objectives share compute's interface, L with ∇L: the gradient is the price of one engine for all jobs.
+    return [(await objectives[0].lossAndGradient(point)).loss, (await objectives[1].lossAndGradient(point)).loss];
   };
   const checks: PruneCheck[] = [];
   const written: MaskRow[] = [];
@@ -92,7 +93,7 @@ export async function runPrune(options: PruneOptions): Promise<Report> {
       reporter.info(`keep ${keep}: ${n} of ${K} parameters checked`, { keep, kept: n });
     }
   } finally {
-    objectives.forEach((o) => o.dispose());
+    for (const o of objectives) await o.dispose();
   }
   await writeMaskFile(options.out, manifest.model.variables, written, { by: options.by, range: where.range ?? null, seed: options.seed });
   reporter.info(`wrote ${options.out}: ${written.length} mask(s) by ${options.by}`);
