@@ -73,6 +73,18 @@ test('train → export → import → compute gives the original run\'s LCA (≤
   assert.ok(relative <= 1e-5, `relative Frobenius difference of the LCA matrices ${relative}`);
 });
 
+test('a built-in dataset as --data: the same training set and fingerprint as the original run', async () => {
+  const out = path.join(tmp, 'builtin');
+  const exported = path.join(tmp, 'exported');
+  const result = lca(['import', '--model', path.join(exported, 'model.onnx'), '--checkpoints', path.join(exported, 'ckpt', 'step-*.safetensors'),
+    '--data', 'fashion-mnist-fixture', '--out', out, '--log-level', 'warn']);
+  assert.equal(result.code, 0, result.stderr);
+  const original = readManifest(path.join(tmp, 'run'));
+  const manifest = readManifest(out);
+  assert.deepEqual(manifest.dataset, { ...original.dataset, image_shape: [28, 28, 1] });
+  assert.equal(manifest.imported?.sources.data, 'fashion-mnist-fixture');
+});
+
 test('export refuses an imported run and an existing folder, in one line', () => {
   const notTrained = lca(['export', '--run', 'fixtures', '--out', path.join(tmp, 'x')]);
   assert.equal(notTrained.code, 1);

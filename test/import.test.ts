@@ -156,6 +156,9 @@ test('the CLI: a sparse import that status reports as 10 steps per row; exit 2 f
   assert.equal(error.rows, '10 steps per row');
   assert.equal(error.iterations, 2);
   assert.ok(error.max_abs_error < 1e-3, `grounding error ${error.max_abs_error}`);
+  // PyTorch names group at their last dot: fc1.weight and fc1.bias form layer fc1.
+  const layers = JSON.parse(lca(['analyze', '--run', out, '--report', 'layers', '--format', 'json']).stdout);
+  assert.deepEqual(layers.tables.layers.map((l: { layer: string }) => l.layer).sort(), ['fc1', 'fc2']);
   const again = lca(['import', '--model', `${FIX}/torch-mlp.onnx`, '--checkpoints', `${FIX}/torch-mlp-step-*.safetensors`, '--data', `${FIX}/torch-mlp-data.npz`, '--out', out]);
   assert.deepEqual([again.code, again.stderr.trim().split('\n').pop()], [1, `lca: ${out} already exists; pass --force to replace it`]);
   const usage = lca(['import', '--model', `${FIX}/torch-mlp.onnx`, '--out', out]);

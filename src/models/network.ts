@@ -61,6 +61,11 @@ export function layoutOf(variables: readonly VariableSpec[]): { slots: VariableS
   return { slots, total: offset };
 }
 
-/** The layer a variable belongs to: `fc_1/kernel` → `fc_1`. */
-export const layerOf = (variableName: string): string =>
-  variableName.includes('/') ? variableName.slice(0, variableName.lastIndexOf('/')) : variableName;
+/**
+ * The layer a variable belongs to: `fc_1/kernel` → `fc_1`; names without a slash split at their last dot
+ * as PyTorch's state-dict names do (imported runs: `fc1.weight` → `fc1`).
+ */
+export function layerOf(variableName: string): string {
+  const cut = variableName.includes('/') ? variableName.lastIndexOf('/') : variableName.lastIndexOf('.');
+  return cut > 0 ? variableName.slice(0, cut) : variableName;
+}
