@@ -15,7 +15,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-resume-kill-'));
 const run = path.join(tmp, 'run');
 const reference = path.join(tmp, 'reference');
 const dir = path.join(run, 'lca', 'adaptive');
-const computeArgs = (where: string) => ['compute', '--run', where, '--part-size', '2', '--backend', 'wasm', '--log-level', 'debug'];
+const computeArgs = (where: string) => ['compute', '--run', where, '--part-size', '2', '--backend', 'onnxruntime', '--log-level', 'debug'];
 
 /** Starts `lca compute` and SIGKILLs it as soon as `when(stderr so far)` holds; resolves once it is dead. */
 function killWhen(when: (stderr: string) => boolean): Promise<{ signal: NodeJS.Signals | null; pid: number; stderr: string }> {
@@ -35,7 +35,7 @@ const partBytes = (where: string) => {
 };
 
 test('a compute killed at any point and rerun equals an uninterrupted one, byte for byte', async () => {
-  const trained = lca(['train', '--config', 'configs/mnist-fc.yaml', '--dataset', 'fashion-mnist-fixture', '--iterations', '6', '--eval-batch-size', '5000', '--backend', 'wasm', '--out', run]);
+  const trained = lca(['train', '--config', 'configs/mnist-fc.yaml', '--dataset', 'fashion-mnist-fixture', '--iterations', '6', '--eval-batch-size', '5000', '--backend', 'onnxruntime', '--out', run]);
   assert.equal(trained.code, 0, trained.stderr);
   fs.cpSync(run, reference, { recursive: true });
   const whole = lca(computeArgs(reference));

@@ -14,7 +14,7 @@ import { readManifest } from '../src/store/manifest.js';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-shard-'));
 const run = path.join(tmp, 'run');
 const T = 6;
-const computeArgs = (where: string, ...more: string[]) => ['compute', '--run', where, '--part-size', '2', '--backend', 'wasm', ...more];
+const computeArgs = (where: string, ...more: string[]) => ['compute', '--run', where, '--part-size', '2', '--backend', 'onnxruntime', ...more];
 const copyOf = (name: string) => {
   const where = path.join(tmp, name);
   fs.cpSync(run, where, { recursive: true, filter: (from) => path.relative(run, from).split(path.sep)[0] !== 'lca' });
@@ -47,7 +47,7 @@ let reference: Map<string, Buffer>;
 let referenceGradients = 0;
 
 test('single process: the reference', async () => {
-  const trained = lca(['train', '--config', 'configs/mnist-fc.yaml', '--dataset', 'fashion-mnist-fixture', '--iterations', String(T), '--eval-batch-size', '5000', '--backend', 'wasm', '--out', run]);
+  const trained = lca(['train', '--config', 'configs/mnist-fc.yaml', '--dataset', 'fashion-mnist-fixture', '--iterations', String(T), '--eval-batch-size', '5000', '--backend', 'onnxruntime', '--out', run]);
   assert.equal(trained.code, 0, trained.stderr);
   const single = lca(computeArgs(run));
   assert.equal(single.code, 0, single.stderr);

@@ -64,6 +64,3 @@ export function describeBackend(backend: { name?: string; engine?: string; versi
   }
   return backend.engine === 'tfjs' ? `tfjs ${backend.name} ${backend.version ?? 'unknown'}` : backend.name;
 }
-
-/** describeBackend of a stored JSON record (a part's `lca.backend`); absent: 'unknown'. */
-export const describeStoredBackend = (json: string | undefined): string => describeBackend(JSON.parse(json ?? '{}') as Parameters<typeof describeBackend>[0]);

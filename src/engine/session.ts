@@ -49,6 +49,9 @@ async function create(bytes: Uint8Array, options: SessionOptions): Promise<ort.I
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // No pre-planned memory pattern: it reserved every intermediate at once (ResNet-20's gradient at
+      // batch 250: 1.66 GB peak RSS with it, 0.90 GB without, no slower; at 2,500 it passed 15 GB).
+      enableMemPattern: false,
       enableProfiling: options.profile !== undefined,
       profileFilePrefix: options.profile,
       logSeverityLevel: 3, // errors only: ORT's warnings are about graph rewrites, not the user's input

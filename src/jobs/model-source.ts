@@ -1,4 +1,4 @@
-// What compute differentiates and over which data: a built-in network (on TF.js or ONNX Runtime) with
+// What compute differentiates and over which data: a built-in network (on ONNX Runtime or TF.js) with
 // its dataset, or an imported graph (ONNX Runtime only: the engine differentiates the graph itself)
 // with the data it was imported with.
 import type { BackendChoice, Engine, RunningBackend } from '../backend/names.js';
@@ -8,6 +8,7 @@ import type { DatasetName, ImageSet } from '../data/types.js';
 import { InputError } from '../errors.js';
 import { importedData, importedGraph } from '../interop/imported-run.js';
 import { FullDatasetObjective, type LossAndGradient, type ObjectiveOptions, type SegmentPoint } from '../lca/full-dataset.js';
+import type { Network } from '../models/network.js';
 import { networkNamed } from '../models/registry.js';
 import type { ModelName } from '../config/schema.js';
 import { checkVariablesMatch } from '../store/manifest-check.js';
@@ -28,7 +29,7 @@ export interface ModelSource {
   open(backend: RunningBackend, set: ImageSet, evalBatchSize: number, options?: ObjectiveOptions): Promise<Objective>;
 }
 
-const engineOptions = (backend: RunningBackend) => ({ provider: backend.provider ?? 'cpu', threads: backend.threads ?? 1 });
+export const engineOptions = (backend: RunningBackend) => ({ provider: backend.provider ?? 'cpu', threads: backend.threads ?? 1 });
 
 export function modelSource(run: string, manifest: Manifest, options: { projectRoot: string; dataDir?: string }): ModelSource {
   if (manifest.imported) {
@@ -49,8 +50,8 @@ export function modelSource(run: string, manifest: Manifest, options: { projectR
   const net = networkNamed(manifest.config.model as ModelName);
   checkVariablesMatch(`${run}/${MANIFEST_FILE}`, net.name, manifest.model.variables, net.variables);
   return {
-    train: data.train, val: data.val, engines: ['tfjs'],
-    open: async (_backend, set, evalBatchSize, objectiveOptions) => new FullDatasetObjective(net, set, evalBatchSize, objectiveOptions),
+    train: data.train, val: data.val, engines: ['onnxruntime', 'tfjs'],
+    open: (backend, set, evalBatchSize, objectiveOptions) => networkObjective(backend, net, set, evalBatchSize, objectiveOptions),
   };
 }
 
@@ -75,4 +76,11 @@ export async function openObjectives(source: ModelSource, specs: readonly Object
     },
   });
   return { backend, objectives };
+}
+
+/** A built-in network's objective: the engine's gradient model on ONNX Runtime, FullDatasetObjective on TF.js (the reference). */
+export async function networkObjective(backend: RunningBackend, net: Network, set: ImageSet, evalBatchSize: number, options?: ObjectiveOptions): Promise<Objective> {
+  if (backend.engine === 'tfjs') return new FullDatasetObjective(net, set, evalBatchSize, options);
+  const { OrtFullDatasetObjective } = await import('../engine/objective.js');
+  return OrtFullDatasetObjective.open(net, set, evalBatchSize, engineOptions(backend), options);
 }

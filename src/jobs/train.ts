@@ -11,7 +11,8 @@ import { LcaError, UsageError } from '../errors.js';
 import { initialParameters } from '../models/init.js';
 import { layoutOf, type Network } from '../models/network.js';
 import { networkNamed } from '../models/registry.js';
-import { iterationsPerEpoch, tfjsMinibatchGradient, train } from '../train/loop.js';
+import { iterationsPerEpoch, train } from '../train/loop.js';
+import { openMinibatchGradient } from './engines.js';
 import { planLayers, updaterFor } from '../train/per-layer.js';
 import { readCheckpoint, writeCheckpoint, checkpointPath } from '../store/checkpoint.js';
 import { readInitialIterate } from '../store/init-from.js';
@@ -111,9 +112,7 @@ export async function runTraining(options: TrainOptions): Promise<Manifest> {
     if (config.batch_size > data.train.count) {
       throw new UsageError(`batch_size ${config.batch_size} is larger than the ${data.train.count} training images of ${data.name}`);
     }
-    const { backend, value: minibatchGradient } = await openBackend(config.backend, {
-      threads: options.threads, log: reporter, engines: ['tfjs'], open: async () => tfjsMinibatchGradient(net),
-    });
+    const { backend, value: minibatch } = await openBackend(config.backend, { threads: options.threads, log: reporter, open: (b) => openMinibatchGradient(b, net) });
     reporter.info(`backend ${describeBackend(backend)}`, { ...backend });
 
     const perEpoch = iterationsPerEpoch(data.train.count, config.batch_size);
@@ -135,7 +134,7 @@ export async function runTraining(options: TrainOptions): Promise<Manifest> {
     let diverged: Divergence | null = null;
     try {
       await train(net, data.train, theta, updater, {
-        iterations: planned, batchSize: config.batch_size, seed: config.seed, start, minibatchGradient,
+        iterations: planned, batchSize: config.batch_size, seed: config.seed, start, minibatchGradient: minibatch.gradient,
         beforeIteration: async (t, current) => {
           if (t % every !== 0) return;
           writeCheckpoint(staging, {
@@ -160,6 +159,7 @@ export async function runTraining(options: TrainOptions): Promise<Manifest> {
       diverged = err;
     } finally {
       log.close();
+      await minibatch.release();
     }
     // A diverged training keeps θ_0 … θ_{t−1}, the iterates before the first non-finite one, as a shorter run.
     const iterations = diverged ? diverged.iteration - 1 : planned;
