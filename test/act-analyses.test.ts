@@ -47,7 +47,7 @@ test('overfitting: disagreeing cells per layer, their share of the validation hu
   assert.equal(r.network.valLcaDisagreeing, 1.25);
   assert.equal(r.network.valHurt, 1.25);
   // Val losses at θ_0 … θ_3: 3, 2.5, 2, 2.25 → minimum at θ_2; it then rises by 0.25 while train falls 1.5 → 1.
-  assert.deepEqual(r.onset, { iteration: 2, valRise: 0.25, trainFall: 0.5, minValLoss: 2 });
+  assert.deepEqual(r.onset, { iteration: 2, minIteration: 2, valRise: 0.25, trainFall: 0.5, minValLoss: 2 });
 });
 
 test('overfitting onset: none while the validation loss still falls, or when training stops falling', () => {

@@ -85,8 +85,10 @@ function disagreements(name: string, train: ArrayLike<number>, val: ArrayLike<nu
 
 /** The iteration from which L_val rises for good while L falls, with how much each moved after it. */
 export interface Onset {
-  /** t* = the first iterate where L_val(θ_t) is smallest over the range; null when no onset. */
+  /** t* when it is the onset, else null. */
   iteration: number | null;
+  /** t* = the first iterate where L_val(θ_t) is smallest over the range. */
+  minIteration: number;
   valRise: number; // L_val(θ_end) − L_val(θ_t*)
   trainFall: number; // L(θ_t*) − L(θ_end)
   minValLoss: number;
@@ -107,7 +109,7 @@ export function overfittingOnset(s: Pick<OverfittingSeries, 'iterations' | 'loss
   const valRise = val[end] - val[best];
   const trainFall = train[best] - train[end];
   const onset = best < end && valRise > 0 && trainFall > 0;
-  return { iteration: onset ? iterates[best] : null, valRise, trainFall, minValLoss: val[best] };
+  return { iteration: onset ? iterates[best] : null, minIteration: iterates[best], valRise, trainFall, minValLoss: val[best] };
 }
 
 export interface OverfittingResult {

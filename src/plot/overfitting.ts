@@ -16,13 +16,15 @@ export async function overfittingFigure(source: FigureSource): Promise<Figure> {
   const cells = tableRows(report, 'iterations');
   const order = tableRows(report, 'layers').map((l) => l.layer as string).filter((l) => l !== 'all');
   const x = { field: 'iteration', type: 'quantitative', title: 'iteration t', scale: { nice: false } };
-  const onset = s.onset_iteration === null
-    ? 'no onset: the validation loss is lowest at the last iterate, or the training loss did not fall after its minimum'
-    : `onset at t = ${s.onset_iteration}: L_val then rose ${num(s.val_rise_after_onset)} nats while L fell ${num(s.train_fall_after_onset)}`;
+  const onset = s.onset_iteration !== null
+    ? `onset at t = ${s.onset_iteration}: L_val then rose ${num(s.val_rise_after_onset)} nats while L fell ${num(s.train_fall_after_onset)}`
+    : (s.val_rise_after_onset as number) > 0
+      ? `no onset: L_val is lowest at t = ${s.min_val_iteration} and ends ${num(s.val_rise_after_onset)} nats higher, but L ends higher too`
+      : 'no onset: the validation loss is lowest at the last iterate';
   const spec: VlSpec = {
     title: title('Overfitting — training vs validation LCA', source,
       `${onset}; ${s.disagreeing_cells} of ${s.cells} (iteration, layer) cells helped training but hurt validation, ` +
-      `adding ${num(s.val_lca_disagreeing)} nats (${num(100 * (s.share_of_val_hurt as number))}% of every validation increase)`),
+      `adding ${num(s.val_lca_disagreeing)} nats (${num(100 * (s.share_of_val_hurt as number))}% of every validation increase); circled below`),
     // The loss panel's two curves and the layer panel's layers are different things: separate colour scales and legends.
     resolve: { scale: { color: 'independent' }, legend: { color: 'independent' } },
     vconcat: [
@@ -36,7 +38,7 @@ export async function overfittingFigure(source: FigureSource): Promise<Figure> {
             encoding: {
               x,
               y: { field: 'loss', type: 'quantitative', title: 'full-set loss (nats)', scale: { zero: false } },
-              color: { field: 'set', type: 'nominal', scale: { range: ['black', '#4c78a8'] }, legend: { title: null, orient: 'top' } },
+              color: { field: 'set', type: 'nominal', scale: { range: ['black', '#4c78a8'] }, legend: { title: null, orient: 'top', labelLimit: 300 } },
               tooltip: [{ field: 'iteration' }, { field: 'set' }, { field: 'loss', format: '.5f' }],
             },
           },
@@ -57,12 +59,12 @@ export async function overfittingFigure(source: FigureSource): Promise<Figure> {
             encoding: {
               x,
               y: { field: 'val_lca', type: 'quantitative', title: 'layer LCA of the validation loss (nats)' },
-              color: { field: 'layer', type: 'nominal', sort: order, title: 'layer (red dots: helped training, hurt validation)', scale: { scheme: 'tableau10' }, legend: { orient: 'top', labelLimit: 300 } },
+              color: { field: 'layer', type: 'nominal', sort: order, title: 'layer', scale: { scheme: 'tableau10' }, legend: { orient: 'top', labelLimit: 300 } },
             },
           },
           {
             transform: [{ filter: 'datum.disagree == 1' }],
-            mark: { type: 'point', filled: true, size: 45, color: HURT_COLOR },
+            mark: { type: 'point', filled: false, size: 70, strokeWidth: 1.5, color: 'black' },
             encoding: {
               x,
               y: { field: 'val_lca', type: 'quantitative' },

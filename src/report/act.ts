@@ -18,6 +18,7 @@ export function overfittingReport(r: OverfittingResult, context: Context): Repor
     context,
     summary: {
       onset_iteration: onset.iteration,
+      min_val_iteration: onset.minIteration,
       min_val_loss: onset.minValLoss,
       val_rise_after_onset: onset.valRise,
       train_fall_after_onset: onset.trainFall,
