@@ -111,10 +111,11 @@ run_case O20 out error "fresh train onto a killed staging without --resume/--for
 Y="$T/yaml"; mkdir -p "$Y"
 yaml_case() { # id expect description yaml-text (flags fill in a short run, but never a key the file itself tests)
   printf '%s\n' "$4" > "$Y/$1.yaml"
-  local short=()
+  local short=(--dataset fashion-mnist-fixture)
   grep -q 'iterations:' <<< "$4" || short+=(--iterations 2)
   grep -q 'batch_size:' <<< "$4" || short+=(--batch-size 100)
-  run_case "$1" yaml "$2" "$3" -- lca train --config "$Y/$1.yaml" "${FIX[@]}" "${short[@]}" --out "$O/$1"
+  grep -q 'backend:' <<< "$4" || short+=(--backend "$BACKEND")
+  run_case "$1" yaml "$2" "$3" -- lca train --config "$Y/$1.yaml" "${short[@]}" --out "$O/$1"
 }
 yaml_case Y1 error "unknown key batchsize" 'batchsize: 100'
 yaml_case Y2 error "batch_size: \"abc\"" 'batch_size: "abc"'
