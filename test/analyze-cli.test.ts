@@ -82,3 +82,14 @@ for (const [what, args, message] of usage) {
     assert.equal(result.stdout, '');
   });
 }
+
+test('analyze on a partly computed run says so on stderr and reports the computed rows (issue 10, item 11)', async () => {
+  const partial = path.join(tmp, 'partial');
+  await writeAnalyzeRun(partial, variables, 30, (_t, out) => out.fill(-0.1), 10);
+  fs.rmSync(path.join(partial, 'lca', 'adaptive', 'part-000020-000029.arrow'));
+  const result = lca(['analyze', '--run', partial, '--report', 'layers', '--format', 'tsv']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /partial: LCA is computed for iterations 0:20 of 0:30 only; this report covers those/);
+  const whole = lca(['analyze', '--run', run, '--report', 'layers', '--format', 'tsv']);
+  assert.doesNotMatch(whole.stderr, /computed for iterations/);
+});

@@ -4,12 +4,14 @@ import { FORMATS, render, type Format } from '../report/format.js';
 import { MERGES } from '../analyze/groups.js';
 import { REPORTS } from '../analyze/report-names.js';
 import type { AnalyzeOptions } from '../jobs/analyze.js';
-import { logLevelOption, methodOption, writeOut } from './common.js';
+import type { LogLevel } from './console.js';
+import { logLevelOption, methodOption, reporterFrom, writeOut } from './common.js';
 import { collect, parseInteger, parseIterationRange, parseNonNegative, parsePositiveInteger } from './parse.js';
 
 /** The job's options as commander hands them over: repeatable runs, an open-ended range, the output. */
-type AnalyzeFlags = Omit<AnalyzeOptions, 'run' | 'iterations'> & {
+type AnalyzeFlags = Omit<AnalyzeOptions, 'run' | 'iterations' | 'reporter'> & {
   run: string[];
+  logLevel: LogLevel;
   vs?: string[];
   iterations?: [number, number | undefined];
   format?: Format;
@@ -47,6 +49,7 @@ export const analyzeCommand = () =>
         report: flags.report, method: flags.method,
         iterations: range ? [range[0], range[1] ?? Number.MAX_SAFE_INTEGER] as [number, number] : undefined,
         layers: flags.layers, merge: flags.merge, top: flags.top, draws: flags.draws, seed: flags.seed, sample: flags.sample, band: flags.band,
+        reporter: reporterFrom(flags),
       };
       const vs = flags.vs ?? [];
       const report = flags.run.length === 1 && vs.length === 0

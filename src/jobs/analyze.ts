@@ -1,5 +1,6 @@
 // `lca analyze`: stream the stored LCA matrix (and, for oscillations, the weights) through one
 // report's fold and shape the result; across runs, one fold per run and statistics over them.
+import type { Reporter } from './reporter.js';
 import { describeBackend } from '../backend/names.js';
 import { across, checkSameVariables, type Across } from '../analyze/across.js';
 import { concentrationFold } from '../analyze/concentration.js';
@@ -46,6 +47,8 @@ export interface AnalyzeOptions {
   sample?: number;
   /** freeze: the band's half-width as a fraction of the mean |per-iteration LCA| (docs/analysis.md). */
   band?: number;
+  /** Where a partly computed run is said to be partial (stderr); silent when absent. */
+  reporter?: Reporter;
 }
 
 export const ANALYSIS_DEFAULTS = { merge: 'bias' as Merge, top: 20, neuronsTop: 5, draws: 1000, seed: 0, sample: 100_000, band: 0.01 };
@@ -111,6 +114,10 @@ export interface OpenRun {
 
 export async function openRun(run: string, options: Omit<AnalyzeOptions, 'run' | 'report'>): Promise<OpenRun> {
   const computed = await ComputedRun.open(run, { method: options.method, iterations: options.iterations });
+  const rows = computed.manifest.training.iterations;
+  if (!options.iterations && (computed.range[0] > 0 || computed.range[1] < rows - 1)) {
+    options.reporter?.warn(`${run}: LCA is computed for iterations ${computed.range[0]}:${computed.range[1] + 1} of 0:${rows} only; this report covers those`);
+  }
   const selection = selectVariables(computed.manifest.model.variables, options.merge ?? ANALYSIS_DEFAULTS.merge, options.layers);
   return { computed, where: context(computed), selection, fold: (f) => foldBatches(computed.batches(), computed.range, f, selection) };
 }
