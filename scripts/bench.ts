@@ -49,6 +49,11 @@ for (const model of models) {
 
 interface Row { model: string; what: string; who: string; examples: number; batch: number; seconds: number; rate: number; unit: string; rss?: number; note?: string }
 const results: Row[] = [];
+/** Keeps a row for the table and logs it to stderr at once, so that a run cut short keeps what it measured. */
+function record(row: Row): void {
+  results.push(row);
+  console.error(`measured ${JSON.stringify(row)}`);
+}
 
 function lastJson(text: string): Record<string, unknown> | null {
   for (const line of text.trim().split('\n').reverse()) {
@@ -91,11 +96,11 @@ for (const model of models) {
       const r = run(process.execPath, [path.join(root, 'dist/scripts/bench-gradient.js'), backend, String(examples), String(repeats), String(batch), model, ...(threads ? [String(threads)] : [])]);
       const j = lastJson(r.stdout);
       if (!r.ok || !j) console.error(`skip ${backend} ${model}: ${why(r)}`);
-      else results.push({ model, what: 'gradient', who: String(j.backend), examples, batch, seconds: Number(j.seconds), rate: examples / Number(j.seconds), unit: 'examples/s', rss: Number(j.peak_rss_mb) });
+      else record({ model, what: 'gradient', who: String(j.backend), examples, batch, seconds: Number(j.seconds), rate: examples / Number(j.seconds), unit: 'examples/s', rss: Number(j.peak_rss_mb) });
     }
     for (const threads of threadCounts) {
       const p = peer(model, examples, batch, threads, 1);
-      if (p) results.push({ model, what: 'gradient', who: p.who, examples, batch, seconds: p.seconds, rate: examples / p.seconds, unit: 'examples/s', rss: p.rss });
+      if (p) record({ model, what: 'gradient', who: p.who, examples, batch, seconds: p.seconds, rate: examples / p.seconds, unit: 'examples/s', rss: p.rss });
     }
   }
   if (only.includes('lca')) {
@@ -116,7 +121,7 @@ for (const model of models) {
         if (!r.ok || !summary) console.error(`skip lca compute ${model} (${backend}): ${why(r)}`);
         else {
           const seconds = Number(summary.seconds) / rows;
-          results.push({ model, what: 'lca row', who: `lca compute: ${ran?.slice('backend '.length) ?? backend}`, examples: lcaExamples, batch: lcaBatch, seconds, rate: 1 / seconds, unit: 'rows/s',
+          record({ model, what: 'lca row', who: `lca compute: ${ran?.slice('backend '.length) ?? backend}`, examples: lcaExamples, batch: lcaBatch, seconds, rate: 1 / seconds, unit: 'rows/s',
             note: `${rows} rows, ${String(summary.gradients)} gradients; ${(r.seconds / rows).toFixed(3)} s/row with start-up` });
         }
       }
@@ -124,7 +129,7 @@ for (const model of models) {
     fs.rmSync(dir, { recursive: true, force: true });
     for (const threads of threadCounts) {
       const p = peer(model, lcaExamples, lcaBatch, threads, 2);
-      if (p) results.push({ model, what: 'lca row', who: `${p.who}: 2 gradients`, examples: lcaExamples, batch: lcaBatch, seconds: p.seconds, rate: 1 / p.seconds, unit: 'rows/s' });
+      if (p) record({ model, what: 'lca row', who: `${p.who}: 2 gradients`, examples: lcaExamples, batch: lcaBatch, seconds: p.seconds, rate: 1 / p.seconds, unit: 'rows/s' });
     }
   }
 }
