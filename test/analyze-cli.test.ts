@@ -3,12 +3,12 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { lca } from './helpers/cli.js';
 import { writeAnalyzeRun } from './helpers/analyze-run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-analyze-'));
+const tmp = tempDir('lca-analyze-');
 const run = path.join(tmp, 'gen');
 const variables = [
   { name: 'conv2D_1/kernel', shape: [3, 2] },

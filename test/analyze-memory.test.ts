@@ -3,16 +3,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { PROJECT_ROOT } from './helpers/cli.js';
 import { writeAnalyzeRun } from './helpers/analyze-run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const TIME = '/usr/bin/time'; // GNU time reports the peak resident set size (%M, KiB)
 
 test('helped and layers on a 200 MB matrix under a 32 MB heap, with bounded peak memory', async (t) => {
-  const run = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lca-memory-')), 'run');
+  const run = path.join(tempDir('lca-memory-'), 'run');
   const parameters = 500_000; // 2 MB per row, 100 rows = 200 MB of LCA values
   await writeAnalyzeRun(run, [{ name: 'big/kernel', shape: [1000, 499] }, { name: 'big/bias', shape: [1000] }], 100, (step, out) => {
     let state = (step + 1) * 2654435761;

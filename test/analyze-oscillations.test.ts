@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { across, checkSameVariables } from '../src/analyze/across.js';
 import { selectVariables } from '../src/analyze/groups.js';
@@ -14,6 +13,7 @@ import { InputError, UsageError } from '../src/errors.js';
 import { createWeightsWriter } from '../src/store/weights.js';
 import { writeAnalyzeRun } from './helpers/analyze-run.js';
 import { lca } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const v = (name: string, shape: number[]): VariableInfo => ({ name, shape, size: shape.reduce((a, b) => a * b, 1) });
 const rowOf = (variables: readonly VariableInfo[], values: number[]): LcaRow => {
@@ -110,7 +110,7 @@ test('checkSameVariables names the run that differs', () => {
 });
 
 test('lca analyze --report oscillations end to end: weights.arrow and LCA parts of a 5-iterate run', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-osc-'));
+  const dir = tempDir('lca-osc-');
   // LCA rows as in the signChangeFold test above (4 rows), weights θ_0 … θ_4 as in the counter test.
   const lcaRows = [[-1, 2, 0], [1, 3, -1], [-2, 0, 1], [-1, -4, 1]];
   await writeAnalyzeRun(dir, tiny, 4, (t, out) => out.set(lcaRows[t]));

@@ -3,13 +3,12 @@
 // totals are known: run i's fc_1 parameters all have LCA −s_i per iteration, fc_2's +1.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { lca } from './helpers/cli.js';
 import { writeAnalyzeRun } from './helpers/analyze-run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-runs-'));
+const tmp = tempDir('lca-runs-');
 const variables = [{ name: 'fc_1/kernel', shape: [2, 2] }, { name: 'fc_1/bias', shape: [2] }, { name: 'fc_2/kernel', shape: [2, 1] }];
 const group = [1, 2, 4];
 const vsGroup = [3, 5, 9, 11];

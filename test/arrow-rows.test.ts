@@ -2,12 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { openRowFile, RowFileWriter } from '../src/store/arrow-rows.js';
 import { InputError } from '../src/errors.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'lca-arrow-'));
+const tmp = () => tempDir('lca-arrow-');
 const layout = {
   scalars: [{ name: 'iteration', type: 'int32' as const }, { name: 'loss', type: 'float64' as const }],
   vectors: [{ name: 'big/kernel', size: 1_500_000 }, { name: 'big/bias', size: 3 }],

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { lca, PROJECT_ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-cli-'));
+const tmp = tempDir('lca-cli-');
 const run = path.join(tmp, 'fc');
 const trainArgs = ['train', '--config', 'configs/mnist-fc.yaml', '--dataset', 'fashion-mnist-fixture', '--iterations', '6', '--eval-batch-size', '5000', '--backend', 'wasm', '--out', run];
 const noEscapes = (text: string) => assert.doesNotMatch(text, /\x1b\[/);
@@ -155,12 +155,20 @@ test('analyze names what is missing', () => {
   assert.match(noMethod.stderr, /no LCA computed with --method first-order \(have: simpson, adaptive\)/);
 });
 
-test('demo runs the whole pipeline on the bundled data', () => {
+test('demo runs the whole pipeline on the bundled data; --out keeps the run, otherwise nothing is left', () => {
   const out = path.join(tmp, 'demo');
-  const result = lca(['demo', '--iterations', '4', '--out', out, '--backend', 'wasm']);
-  assert.equal(result.code, 0, result.stderr);
-  const lines = result.stdout.trim().split('\n');
+  const kept = lca(['demo', '--iterations', '2', '--out', out, '--backend', 'wasm']);
+  assert.equal(kept.code, 0, kept.stderr);
+  const lines = kept.stdout.trim().split('\n');
   assert.equal(lines[0].split('\t')[0], 'iteration');
-  assert.equal(lines.length, 5);
+  assert.equal(lines.length, 3);
   assert.ok(fs.existsSync(path.join(out, 'lca', 'adaptive')));
+
+  const scratch = path.join(tmp, 'demo-tmp');
+  fs.mkdirSync(scratch);
+  const temporary = lca(['demo', '--iterations', '2', '--backend', 'wasm'], { env: { TMPDIR: scratch } });
+  assert.equal(temporary.code, 0, temporary.stderr);
+  assert.equal(temporary.stdout.trim().split('\n').length, 3);
+  assert.deepEqual(fs.readdirSync(scratch), []);
+  assert.match(temporary.stderr, /pass --out DIR to keep it/);
 });

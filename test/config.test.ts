@@ -2,11 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { resolveConfig } from '../src/config/validate.js';
 import { loadConfig } from '../src/config/load.js';
 import { UsageError, InputError } from '../src/errors.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const bad: [string, unknown, RegExp][] = [
   ['unknown top-level key', { epoch: 2 }, /^f\.yaml: epoch: unknown key \(known: .*epochs/],
@@ -89,7 +89,7 @@ test('per-layer keys, the schedule and init_from parse with their defaults', () 
 });
 
 test('flags override the file, and their errors say "command line"', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-config-'));
+  const dir = tempDir('lca-config-');
   const file = path.join(dir, 'c.yaml');
   fs.writeFileSync(file, 'optimizer:\n  name: adam\n  lr: 0.001\nseed: 3\n');
   const config = loadConfig(file, { 'optimizer.lr': 0.5, seed: undefined });
@@ -100,7 +100,7 @@ test('flags override the file, and their errors say "command line"', () => {
 });
 
 test('an unreadable file is an InputError, invalid YAML a UsageError (exit 2, like a bad key), both naming the file', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-config-'));
+  const dir = tempDir('lca-config-');
   const missing = path.join(dir, 'nope.yaml');
   assert.throws(() => loadConfig(missing, {}), (e: unknown) => e instanceof InputError && e.message.startsWith(`${missing}: cannot read config (ENOENT)`));
   const broken = path.join(dir, 'broken.yaml');

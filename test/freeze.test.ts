@@ -3,8 +3,6 @@
 // not; a group trains its layer with its own optimizer; init_from starts from another run's θ_0.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/validate.js';
@@ -14,9 +12,10 @@ import { silentReporter } from '../src/jobs/reporter.js';
 import { lcaDir, readLcaBatches } from '../src/store/lca-parts.js';
 import { readManifest } from '../src/store/manifest.js';
 import { readIterates } from '../src/store/weights.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-freeze-'));
+const tmp = tempDir('lca-freeze-');
 const T = 4;
 const config = (values: object) => resolveConfig([{ where: 'test', values: {
   dataset: 'fashion-mnist-fixture', iterations: T, backend: 'wasm', eval_batch_size: 5000, seed: 2, optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }, ...values,

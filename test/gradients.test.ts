@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { lca } from './helpers/cli.js';
 import { runAnalysis } from '../src/jobs/analyze.js';
@@ -11,8 +10,9 @@ import { gradientsDir, readGradientBatches } from '../src/store/gradients.js';
 import { lcaDir, readLcaBatches } from '../src/store/lca-parts.js';
 import { readManifest } from '../src/store/manifest.js';
 import { readIterates } from '../src/store/weights.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-gradients-'));
+const tmp = tempDir('lca-gradients-');
 const run = path.join(tmp, 'run');
 const T = 5;
 

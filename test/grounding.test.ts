@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/validate.js';
@@ -14,9 +13,10 @@ import { runAnalysis } from '../src/jobs/analyze.js';
 import { silentReporter } from '../src/jobs/reporter.js';
 import { readLcaBatches, lcaDir } from '../src/store/lca-parts.js';
 import { engineDiff } from '../src/analyze/engine-diff.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-grounding-'));
+const tmp = tempDir('lca-grounding-');
 const config = (overrides: object) => resolveConfig([{ where: 'test', values: { dataset: 'fashion-mnist-fixture', iterations: 10, backend: 'onnxruntime', eval_batch_size: 5000, ...overrides } }]);
 
 async function errorsOf(run: string, method: 'adaptive' | 'first-order') {

@@ -3,7 +3,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/validate.js';
@@ -17,9 +16,10 @@ import { classColumn, classVariableColumn, lcaDir, readLcaBatches } from '../src
 import { firstPartMetadata } from './helpers/parts.js';
 import { readManifest } from '../src/store/manifest.js';
 import { lca } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-per-class-'));
+const tmp = tempDir('lca-per-class-');
 const T = 5;
 
 test('only the driving objectives decide doubling; the others ride along on the same points', async () => {

@@ -4,13 +4,13 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { divergingColor, divergingPalette, HELPED_COLOR, HURT_COLOR } from '../src/plot/colors.js';
 import { frameLayout } from '../src/plot/frames.js';
 import { gifFrame, gifHeader, GIF_TRAILER } from '../src/plot/gif.js';
 import { lca } from './helpers/cli.js';
 import { writeAnalyzeRun } from './helpers/analyze-run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 interface Gif {
   width: number;
@@ -132,7 +132,7 @@ test('GIF writer: decodes to the same pixels, incl. full LZW tables (clear codes
   assert.deepEqual(divergingColor(0, 1), [...palette.subarray(3 * 127, 3 * 128)], 'the middle step is white');
 });
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-animate-'));
+const tmp = tempDir('lca-animate-');
 const run = path.join(tmp, 'gen');
 // fc_1/kernel (in 2, out 3) and fc_1/bias: LCA[t] = s · (t + 1), so |LCA| peaks in the last row.
 const S = [-1, 0, 1, 0.5, -0.5, 0, -2, 2, 0];

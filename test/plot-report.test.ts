@@ -4,12 +4,12 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { lca, PROJECT_ROOT } from './helpers/cli.js';
 import { writeAnalyzeRun } from './helpers/analyze-run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-report-'));
+const tmp = tempDir('lca-report-');
 const run = path.join(tmp, 'gen');
 const out = path.join(tmp, 'report.html');
 let html = '';

@@ -3,7 +3,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runAcrossRuns } from '../src/jobs/analyze.js';
 import { num } from '../src/plot/figure.js';
@@ -12,8 +11,9 @@ import { svgFromSpec } from '../src/plot/render.js';
 import { tableRows } from '../src/plot/source.js';
 import { lca } from './helpers/cli.js';
 import { writeAnalyzeRun } from './helpers/analyze-run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-plot-runs-'));
+const tmp = tempDir('lca-plot-runs-');
 const variables = [{ name: 'fc_1/kernel', shape: [4, 3] }, { name: 'fc_1/bias', shape: [3] }, { name: 'fc_2/kernel', shape: [3, 2] }];
 const normal = ['n1', 'n2', 'n3'].map((n) => path.join(tmp, n));
 const frozen = ['f1', 'f2'].map((n) => path.join(tmp, n));

@@ -3,7 +3,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { crc32, encodePng } from '../src/plot/png.js';
@@ -14,6 +13,7 @@ import { pngFromSvg, svgFromSpec } from '../src/plot/render.js';
 import { RunSource } from '../src/jobs/run-source.js';
 import { lca } from './helpers/cli.js';
 import { writeAnalyzeRun } from './helpers/analyze-run.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 /** Reads a PNG: checks signature and chunk CRCs; decodes pixels only for our own (RGBA, filter 0) files. */
 function readPng(bytes: Buffer): { width: number; height: number; pixels?: Uint8Array } {
@@ -85,7 +85,7 @@ test('heatmap layouts: conv blocks by input channel (columns) and output channel
   assert.equal(clipMagnitude([[0, 0]], 99), 1, 'all zero: any positive clip');
 });
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-plot-'));
+const tmp = tempDir('lca-plot-');
 const run = path.join(tmp, 'gen');
 const variables = [
   { name: 'conv_1/kernel', shape: [3, 3, 2, 4] },

@@ -4,14 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { lca, PROJECT_ROOT } from './helpers/cli.js';
 import { listParts } from '../src/store/lca-parts.js';
 import { listTemporaries } from '../src/store/temporaries.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-resume-kill-'));
+const tmp = tempDir('lca-resume-kill-');
 const run = path.join(tmp, 'run');
 const reference = path.join(tmp, 'reference');
 const dir = path.join(run, 'lca', 'adaptive');

@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { rowsPerBatch } from '../src/store/arrow-rows.js';
@@ -12,8 +11,9 @@ import { createPartWriter, listParts, lcaLayout } from '../src/store/lca-parts.j
 import type { Manifest } from '../src/store/manifest.js';
 import { listTemporaries, removeStaleTemporaries, temporaryName } from '../src/store/temporaries.js';
 import { createWeightsWriter, readIterates, weightsLayout } from '../src/store/weights.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-shard-read-'));
+const tmp = tempDir('lca-shard-read-');
 const K = 1 << 20; // 4 MB rows, so a 16 MB record batch holds 3 of them
 const variables = [{ name: 'w', shape: [K], offset: 0, size: K }];
 const T = 9;

@@ -3,13 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { lca, PROJECT_ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-shard-scripts-'));
+const tmp = tempDir('lca-shard-scripts-');
 
 test('scripts/slurm/lca-compute.sbatch: every array task computes its shard', () => {
   const script = path.join(PROJECT_ROOT, 'scripts', 'slurm', 'lca-compute.sbatch');

@@ -3,11 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { lca } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-status-'));
+const tmp = tempDir('lca-status-');
 const run = path.join(tmp, 'fc');
 
 test('status of a fresh run: trained, nothing computed', () => {

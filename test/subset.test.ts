@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/validate.js';
@@ -18,9 +17,10 @@ import { runTraining } from '../src/jobs/train.js';
 import { subsetIndices } from '../src/lca/subset.js';
 import { lcaDir, readLcaBatches } from '../src/store/lca-parts.js';
 import { firstPartMetadata } from './helpers/parts.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-subset-'));
+const tmp = tempDir('lca-subset-');
 const run = path.join(tmp, 'run');
 const T = 3;
 const common = (where: string): ComputeOptions => ({

@@ -12,9 +12,10 @@ import { runTraining } from '../src/jobs/train.js';
 import { silentReporter } from '../src/jobs/reporter.js';
 import { isSynthetic, readManifest, type Manifest } from '../src/store/manifest.js';
 import { stageDir } from '../src/store/run-dir.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-train-checks-'));
+const tmp = tempDir('lca-train-checks-');
 const train = (out: string, values: object) => runTraining({
   config: resolveConfig([{ where: 'test', values: { dataset: 'fashion-mnist-fixture', iterations: 1, batch_size: 10, backend: 'wasm', ...values } }]),
   out, force: false, projectRoot, reporter: silentReporter,

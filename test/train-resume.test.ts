@@ -4,12 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { lca, PROJECT_ROOT } from './helpers/cli.js';
+import { tempDir } from './helpers/temp-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-train-resume-'));
+const tmp = tempDir('lca-train-resume-');
 // 40 iterations of batch 1,000 on the 10,000-image fixture: 10 per epoch, so resumes land mid-epoch.
 const args = (out: string) => ['train', '--config', 'configs/mnist-fc.yaml', '--dataset', 'fashion-mnist-fixture', '--iterations', '40',
   '--batch-size', '1000', '--eval-batch-size', '5000', '--checkpoint-every', '4', '--backend', 'wasm', '--out', out];
