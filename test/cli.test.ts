@@ -163,6 +163,12 @@ test('demo runs the whole pipeline on the bundled data; --out keeps the run, oth
   assert.equal(lines[0].split('\t')[0], 'iteration');
   assert.equal(lines.length, 3);
   assert.ok(fs.existsSync(path.join(out, 'lca', 'adaptive')));
+  // Off a terminal, training and compute log JSON progress lines (done/total, ETA) on stderr.
+  const progress = kept.stderr.split('\n').filter((l) => l.includes('"progress"')).map((l) => JSON.parse(l));
+  for (const label of ['training', 'computing LCA (adaptive)']) {
+    const last = progress.filter((p) => p.progress === label).at(-1);
+    assert.deepEqual([last?.done, last?.total, last?.eta_s], [2, 2, 0], label);
+  }
 
   const scratch = path.join(tmp, 'demo-tmp');
   fs.mkdirSync(scratch);

@@ -191,7 +191,7 @@ test('a recording reporter sees one progress line per file and a log line per do
     info: (m) => seen.push(`info ${m}`),
     progress: (label, unit) => {
       seen.push(`progress ${label} (${unit})`);
-      return { update() {}, stop: () => seen.push('stop') };
+      return { update() {}, pulse() {}, stop: () => seen.push('stop') };
     },
   };
   await fetchDataset(options({ dir: freshDir(), reporter }));

@@ -50,10 +50,20 @@ let referenceGradients = 0;
 test('single process: the reference', async () => {
   const trained = lca(['train', '--config', 'configs/mnist-fc.yaml', '--dataset', 'fashion-mnist-fixture', '--iterations', String(T), '--eval-batch-size', '5000', '--backend', 'onnxruntime', '--out', run]);
   assert.equal(trained.code, 0, trained.stderr);
-  const single = lca(computeArgs(run));
+  const single = lca(computeArgs(run), { env: { LCA_PROGRESS_SECONDS: '0' } });
   assert.equal(single.code, 0, single.stderr);
   reference = await matrixBytes(run);
   referenceGradients = gradientsIn(single.stderr);
+  // Progress reaches a stderr that is not a terminal (issue 13 item 1): here a JSON line per gradient.
+  const progress = single.stderr.split('\n').filter((l) => l.includes('"progress"')).map((l) => JSON.parse(l));
+  assert.ok(progress.length >= referenceGradients, `${progress.length} progress lines for ${referenceGradients} gradients`);
+  const last = progress.at(-1);
+  assert.deepEqual([last.done, last.total, last.gradients, last.eta_s], [T, T, referenceGradients, 0]);
+  assert.ok(progress.every((p) => p.total === T && p.s_per_gradient > 0));
+  const inRows = progress.filter((p) => p.row !== undefined); // the gradients at θ_0 and θ_1 come before row 0 starts
+  assert.deepEqual([...new Set(inRows.map((p) => p.row))], [0, 1, 2, 3, 4, 5]);
+  assert.ok(inRows.every((p) => p.splits >= 2));
+  assert.match(last.msg, /^computing LCA \(adaptive\): 6\/6 iterations, row 5 at \d+ splits, [\d.]+ s\/gradient, [\d.]+ s per iteration, ETA 0s$/);
 });
 
 test('four shards at once, one from the Slurm environment, equal one process bit for bit', async () => {

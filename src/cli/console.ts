@@ -1,8 +1,9 @@
-// The CLI's voice on stderr: pino log lines (JSON off a terminal, plain text on one) and an ora
-// progress line on a terminal only, so stdout stays pure data and CI logs stay free of spinners.
+// The CLI's voice on stderr: pino log lines (JSON off a terminal, plain text on one); progress is an
+// ora spinner on a terminal and periodic JSON lines elsewhere, so stdout stays pure data.
 import { pino, type Logger } from 'pino';
 import ora, { type Ora } from 'ora';
 import type { Progress, Reporter } from '../jobs/reporter.js';
+import { describeProgress, progressLines } from '../jobs/progress-line.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -30,24 +31,31 @@ export function createLogger(level: LogLevel): Logger {
   return pino({ level, base: undefined }, human);
 }
 
-function formatSeconds(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  if (s < 90) return `${Math.round(s)}s`;
-  if (s < 5400) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, '0')}m`;
+// Off a terminal, progress is a JSON line every LCA_PROGRESS_SECONDS (default 5; 0 = every step).
+function progressInterval(): number {
+  const seconds = Number(process.env.LCA_PROGRESS_SECONDS ?? 5);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : 5;
 }
 
-function spinner(label: string, unit = 'iterations'): Progress {
-  if (!interactive()) return { update() {}, stop() {} };
+function spinner(log: Logger, label: string, unit = 'iterations'): Progress {
+  if (!interactive()) return progressLines(label, unit, progressInterval(), () => performance.now() / 1000, (message, fields) => log.info(fields, message));
   const spin = ora({ text: label, stream: process.stderr, color: process.env.NO_COLOR ? false : 'cyan' }).start();
   active = spin;
   const started = performance.now();
+  let [done, total] = [0, 0];
+  let detail: Record<string, number> = {};
+  const redraw = () => {
+    spin.text = describeProgress(label, unit, done, total, (performance.now() - started) / 1000, detail).message;
+    spin.render(); // the work between updates is synchronous, so ora's own timer would not redraw
+  };
   return {
-    update(done, total) {
-      const elapsed = (performance.now() - started) / 1000;
-      const rate = done / elapsed;
-      spin.text = `${label}: ${done}/${total} ${unit}, ${rate.toFixed(2)} ${unit}/s, ETA ${formatSeconds((total - done) / rate)}`;
-      spin.render(); // the work between updates is synchronous, so ora's own timer would not redraw
+    update(d, t) {
+      [done, total] = [d, t];
+      redraw();
+    },
+    pulse(more) {
+      detail = { ...detail, ...more };
+      redraw();
     },
     stop: () => {
       spin.stop();
@@ -61,6 +69,6 @@ export function reporterFor(log: Logger): Reporter {
     info: (message, fields) => log.info(fields ?? {}, message),
     debug: (message, fields) => log.debug(fields ?? {}, message),
     warn: (message, fields) => log.warn(fields ?? {}, message),
-    progress: spinner,
+    progress: (label, unit) => spinner(log, label, unit),
   };
 }

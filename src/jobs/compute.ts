@@ -193,12 +193,12 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
   const timing = gradientTimer();
   const evaluate = async (theta: Float32Array, at?: SegmentPoint): Promise<Evaluation> => {
     guard.tick();
-    summary.gradients++;
     const results = await timing.time(at !== undefined, async () => {
       const all: LossAndGradient[] = [];
       for (const o of objectives) all.push(await o.lossAndGradient(theta, at));
       return all;
     });
+    progress.pulse({ gradients: ++summary.gradients });
     const perClass = results[0].classes;
     return {
       losses: [...results.map((r) => r.loss), ...(perClass?.losses ?? [])],
@@ -220,6 +220,7 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
   const gradientLayout = gradientsLayout(variables);
   const T = manifest.training.iterations;
   const progress = reporter.progress(`computing LCA (${options.method})`);
+  progress.update(0, total);
   const started = performance.now();
   try {
     for (const [a, b] of todo) {
@@ -237,8 +238,10 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
             const gradients = settings.save_gradients ? createPartWriter(gradientDir, t, partLast === T - 1 ? T : partLast, gradientLayout, gradientMetadata) : null;
             part = { writer: createPartWriter(dir, t, partLast, layout, metadata), gradients, last: partLast };
           }
+          progress.pulse({ row: t, splits: options.method === 'first-order' ? 1 : 2, error: NaN });
+          const onRefine = (splits: number, error: number) => progress.pulse({ row: t, splits, error }, true);
           const result = await integrateSegment(from.theta, iterate.theta, from.evaluation, evaluation,
-            async (theta, s) => (await evaluate(theta, { from: from!.theta, to: iterate.theta, s })).gradients, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving });
+            async (theta, s) => (await evaluate(theta, { from: from!.theta, to: iterate.theta, s })).gradients, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving, onRefine });
           const row: Record<string, number> = { iteration: t, splits: result.splits };
           const put = (prefix: (column: string) => string, k: number) => {
             row[prefix('loss')] = from!.evaluation.losses[k];

@@ -4,6 +4,8 @@
 export interface Progress {
   /** `done` of `total` units finished. */
   update(done: number, total: number): void;
+  /** Work inside the current unit (gradients, Simpson splits): a long unit shows it is alive; `notable` logs it now. */
+  pulse(detail: Record<string, number>, notable?: boolean): void;
   stop(): void;
 }
 
@@ -19,5 +21,5 @@ export const silentReporter: Reporter = {
   info() {},
   debug() {},
   warn() {},
-  progress: () => ({ update() {}, stop() {} }),
+  progress: () => ({ update() {}, pulse() {}, stop() {} }),
 };

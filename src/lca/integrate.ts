@@ -31,6 +31,8 @@ export interface SegmentOptions {
    * rest (per-class losses) ride along on the same points. Default: every objective drives.
    */
   driving?: number;
+  /** Told before a row doubles to `splits` intervals because its worst error is `error` (progress of long rows). */
+  onRefine?: (splits: number, error: number) => void;
 }
 
 export interface SegmentLca {
@@ -76,6 +78,7 @@ export async function integrateSegment(
     const worst = Math.max(...result.errors.slice(0, options.driving ?? result.errors.length).map(Math.abs));
     const n = objectives[0].n;
     if (options.method === 'simpson' || worst <= options.tolerance || n >= options.maxSplits) return { ...result, splits: n };
+    options.onRefine?.(2 * n, worst);
     const points = objectives[0].nextPoints();
     objectives.forEach((acc) => acc.beginRefinement());
     for (const s of points) (await oracle(pointOnSegment(start, end, s, point), s)).forEach((g, k) => objectives[k].addMidpoint(g));
