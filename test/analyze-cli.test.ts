@@ -50,8 +50,8 @@ test('layers: --merge decides what a layer is; --layers filters by variable or l
 test('helped: per-layer table, iterations-helped histogram and value distribution', () => {
   const r = json(['--report', 'helped', '--merge', 'bias+bn']);
   assert.deepEqual(r.tables.layers.map((l: { layer: string; mean_percent_helped: number }) => [l.layer, l.mean_percent_helped]), [['conv2D_1', 10], ['fc_last', 10]]);
-  assert.equal(r.tables.iterations_helped.length, 50);
-  assert.equal(r.tables.iterations_helped[5].parameters, 16, '3 of 30 iterations = 10% → bin 10–12%');
+  assert.equal(r.tables.iterations_helped.length, 31, 'T = 30: one bin per k = 0 … 30');
+  assert.equal(r.tables.iterations_helped[3].parameters, 16, 'helped in 3 of 30 iterations');
   assert.deepEqual(r.tables.distribution.map((b: { lower: number; count: number }) => [b.lower, b.count]), [[-2, 48], [0.5, 4]]);
 });
 

@@ -45,6 +45,18 @@ const globCases: [string, string, boolean][] = [
 for (const [pattern, name, expected] of globCases) {
   test(`glob ${pattern} ${expected ? 'matches' : 'does not match'} ${name}`, () => assert.equal(matchGlob(pattern, name), expected));
 }
+test('fraction-helped bins follow the iteration grid: no saw-tooth when T = 220 (issue 13 item 5)', () => {
+  // Every k = 0 … 220 held by 3 parameters: every bin of whole k values must hold 3·w of them.
+  const counts = Uint32Array.from({ length: 3 * 221 }, (_, i) => i % 221);
+  const bins = iterationsHelpedHistogram(counts, 220);
+  assert.ok(bins.length <= 50);
+  const width = bins[0].kTo - bins[0].kFrom + 1;
+  for (const b of bins) assert.equal(b.parameters, 3 * (b.kTo - b.kFrom + 1), `bin ${b.kFrom}-${b.kTo}`);
+  assert.ok(bins.slice(0, -1).every((b) => b.kTo - b.kFrom + 1 === width), 'all but the last bin hold w values');
+  assert.deepEqual([bins[0].from, bins.at(-1)!.to, bins.at(-1)!.kTo], [0, 100, 220]);
+  for (let b = 1; b < bins.length; b++) assert.equal(bins[b].from, bins[b - 1].to, 'contiguous');
+});
+
 test('glob: an empty alternative is a usage error', () => assert.throws(() => compileGlob('fc_1,'), UsageError));
 
 const resnetish = [v('conv2D_1/kernel', 9), v('conv2D_1/bias', 1), v('batch_norm_1/gamma', 1), v('batch_norm_1/beta', 1),
@@ -73,9 +85,10 @@ test('helped per layer (Fig. 3c) and iterations helped per parameter (Fig. 3d)',
   assert.deepEqual(r.layers.map((l) => [l.name, l.helped, l.hurt, l.zero]), [['fc_1', 9, 3, 6], ['fc_2', 3, 1, 2]]);
   assert.deepEqual([...r.iterationsHelped], [2, 2, 1, 1, 2, 1, 2, 1]);
   const bins = iterationsHelpedHistogram(r.iterationsHelped, 3);
-  assert.equal(bins.length, 50);
-  assert.deepEqual(bins.filter((b) => b.parameters > 0).map((b) => [b.from, b.parameters]), [[32, 4], [66, 4]]);
-  assert.deepEqual(iterationsHelpedHistogram(Uint32Array.from([3, 0]), 3).map((b) => b.parameters).filter((n, b) => n > 0 && (b === 0 || b === 49)), [1, 1], '0% and 100% land in the end bins');
+  assert.deepEqual(bins.map((b) => [b.kFrom, b.kTo, b.parameters]), [[0, 0, 0], [1, 1, 4], [2, 2, 4], [3, 3, 0]], 'T = 3: one bin per k');
+  assert.deepEqual(bins.map((b) => [b.from, b.to]), [[0, 25], [25, 50], [50, 75], [75, 100]]);
+  assert.deepEqual(iterationsHelpedHistogram(Uint32Array.from([3, 0]), 3).map((b) => b.parameters), [1, 0, 0, 1], '0% and 100% land in the end bins');
+
   const filtered = helpedFold(selectVariables(fc, 'bias', 'fc_2*'));
   matrix.forEach((values, t) => filtered.add(rowOf(fc.slice(2), t, values.slice(6))));
   assert.equal(filtered.result().parameters, 2);

@@ -118,9 +118,18 @@ export function helpedFold({ variables, groups }: Selection): Fold<HelpedResult>
   };
 }
 
-/** Fig. 3d: 50 bins of 2% over the percent of iterations each parameter helped; 100% joins the last bin. */
-export function iterationsHelpedHistogram(counts: Uint32Array, iterations: number, bins = 50): { from: number; to: number; parameters: number }[] {
-  const hist = new Float64Array(bins);
-  for (let i = 0; i < counts.length; i++) hist[Math.min(bins - 1, Math.floor((bins * counts[i]) / Math.max(1, iterations)))]++;
-  return Array.from(hist, (n, b) => ({ from: (100 * b) / bins, to: (100 * (b + 1)) / bins, parameters: n }));
+/**
+ * Fig. 3d on the iteration grid: a parameter helped in k of T iterations, k = 0 … T, so bins hold
+ * whole runs of k (w values each, at most `maxBins` bins); equal-width percent bins would hold 4 or 5
+ * values of k in turn and draw a saw-tooth. Bin b covers k = b·w … and spans [k_from, k_to + 1)/(T+1) × 100 %.
+ */
+export function iterationsHelpedHistogram(counts: Uint32Array, iterations: number, maxBins = 50): { from: number; to: number; kFrom: number; kTo: number; parameters: number }[] {
+  const values = Math.max(1, iterations) + 1; // k = 0 … T
+  const width = Math.ceil(values / maxBins);
+  const hist = new Float64Array(Math.ceil(values / width));
+  for (let i = 0; i < counts.length; i++) hist[Math.floor(Math.min(counts[i], values - 1) / width)]++;
+  return Array.from(hist, (n, b) => {
+    const [kFrom, kTo] = [b * width, Math.min(values, (b + 1) * width) - 1];
+    return { from: (100 * kFrom) / values, to: (100 * (kTo + 1)) / values, kFrom, kTo, parameters: n };
+  });
 }

@@ -2,6 +2,7 @@
 // the distribution of LCA values, the per-layer percent helping, and the iterations-helped histogram.
 import { HELPED_COLOR, HURT_COLOR } from './colors.js';
 import { num, title, type Figure } from './figure.js';
+import { layerBands, layerY } from './layer-axis.js';
 import type { VlSpec } from './render.js';
 import { tableRows, type FigureSource } from './source.js';
 
@@ -71,7 +72,7 @@ export async function fractionHelpedFigure(source: FigureSource): Promise<Figure
 /**
  * The report bins non-zero LCA in powers of two either side of zero, so a linear signed histogram
  * (the paper's Fig. 3b) cannot be drawn from it; instead both sides share a log |LCA| axis, helped
- * and hurt overlaid. Bins below the magnitude under which 0.1% of the values lie are left out
+ * and hurt mirrored about one zero line. Bins below the magnitude under which 0.1% of the values lie are left out
  * (they reach down to float32 subnormals), as Fig. 3b zooms past its tails.
  */
 export async function lcaDistributionFigure(source: FigureSource): Promise<Figure> {
@@ -90,21 +91,27 @@ export async function lcaDistributionFigure(source: FigureSource): Promise<Figur
     below += b.fraction;
     cut = b.hi;
   }
-  const shown = bins.filter((b) => b.lo >= cut && b.lo > 0);
+  // Helped bars up, hurt bars down from one zero line: nothing overlaps, so each bar keeps its legend colour.
+  const shown = bins.filter((b) => b.lo >= cut && b.lo > 0).map((b) => ({ ...b, signed: b.side.startsWith('helped') ? b.fraction : -b.fraction }));
   const spec: VlSpec = {
     title: title('Fig. 3b — distribution of per-parameter, per-iteration LCA (zeros left out)', source,
-      `power-of-two bins of |LCA| for helping and hurting values, overlaid on a log axis; ${num(below * 100)}% of the values, below ${num(cut)} nats, not drawn`),
+      `power-of-two bins of |LCA| on a log axis: helping values above the line, hurting values below it; ${num(below * 100)}% of the values, below ${num(cut)} nats, not drawn`),
     width: 720,
-    height: 300,
-    data: { values: shown },
-    mark: { type: 'bar', opacity: 0.6, stroke: 'white', strokeWidth: 0.5 },
-    encoding: {
-      x: { field: 'lo', bin: 'binned', type: 'quantitative', title: '|LCA| (nats, log scale)', scale: { type: 'log' }, axis: { format: '.0e' } },
-      x2: { field: 'hi' },
-      y: { field: 'fraction', type: 'quantitative', title: 'fraction of non-zero values', axis: { format: '.1%' }, stack: null },
-      color: { field: 'side', type: 'nominal', scale: { domain: ['helped (LCA < 0)', 'hurt (LCA > 0)'], range: [HELPED_COLOR, HURT_COLOR] }, legend: { title: null, orient: 'top', labelLimit: 300 } },
-      tooltip: [{ field: 'side' }, { field: 'lower', format: '.3e' }, { field: 'upper', format: '.3e' }, { field: 'count' }, { field: 'lca', title: 'Σ LCA in bin (nats)', format: '.4e' }],
-    },
+    height: 340,
+    layer: [
+      {
+        data: { values: shown },
+        mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
+        encoding: {
+          x: { field: 'lo', bin: 'binned', type: 'quantitative', title: '|LCA| (nats, log scale)', scale: { type: 'log' }, axis: { format: '.0e' } },
+          x2: { field: 'hi' },
+          y: { field: 'signed', type: 'quantitative', title: 'fraction of non-zero values (helped ↑, hurt ↓)', axis: { labelExpr: "format(abs(datum.value), '.1%')" }, stack: null },
+          color: { field: 'side', type: 'nominal', scale: { domain: ['helped (LCA < 0)', 'hurt (LCA > 0)'], range: [HELPED_COLOR, HURT_COLOR] }, legend: { title: null, orient: 'top', labelLimit: 300 } },
+          tooltip: [{ field: 'side' }, { field: 'lower', format: '.3e' }, { field: 'upper', format: '.3e' }, { field: 'count' }, { field: 'fraction', format: '.3%' }, { field: 'lca', title: 'Σ LCA in bin (nats)', format: '.4e' }],
+        },
+      },
+      { data: { values: [{ y: 0 }] }, mark: { type: 'rule', color: '#333' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+    ],
   };
   return { name: 'lca-distribution', spec };
 }
@@ -113,26 +120,25 @@ export async function layerHelpedFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('helped');
   const layers = tableRows(report, 'layers');
   const order = layers.map((l) => l.layer as string);
+  const y = layerY(order, 'layer');
+  const x = { field: 'percent_helped', type: 'quantitative', title: 'parameters helping (%)', scale: { domain: [0, 100] } };
+  const { step, labelFontSize } = layerBands(order.length);
   const spec: VlSpec = {
     title: title('Fig. 3c — parameters helping, per layer', source, 'percent helped = Σ_t helped / Σ_t (helped + hurt) over the layer (Table 1 per layer, zeros ignored); dashed: 50%'),
-    width: Math.max(420, 70 * layers.length),
-    height: 300,
+    width: 560,
+    height: { step },
     layer: [
       {
         data: { values: layers },
         mark: { type: 'bar', color: HELPED_COLOR },
-        encoding: {
-          x: { field: 'layer', type: 'nominal', sort: order, title: 'layer' },
-          y: { field: 'percent_helped', type: 'quantitative', title: 'parameters helping (%)', scale: { domain: [0, 100] } },
-          tooltip: layers.length ? Object.keys(layers[0]).map((field) => ({ field })) : [],
-        },
+        encoding: { y, x, tooltip: layers.length ? Object.keys(layers[0]).map((field) => ({ field })) : [] },
       },
       {
         data: { values: layers },
-        mark: { type: 'text', dy: -8 },
-        encoding: { x: { field: 'layer', type: 'nominal', sort: order }, y: { field: 'percent_helped', type: 'quantitative' }, text: { field: 'percent_helped', format: '.1f' } },
+        mark: { type: 'text', align: 'left', dx: 3, baseline: 'middle', fontSize: labelFontSize },
+        encoding: { y, x, text: { field: 'percent_helped', format: '.1f' } },
       },
-      { data: { values: [{ y: 50 }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#333' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+      { data: { values: [{ x: 50 }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#333' }, encoding: { x: { field: 'x', type: 'quantitative' } } },
     ],
   };
   return { name: 'layer-helped', spec };

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Cell, Report } from '../report/format.js';
 import { HELPED_COLOR, HURT_COLOR } from './colors.js';
 import { num, wrap, type Figure } from './figure.js';
+import { layerBands, layerY } from './layer-axis.js';
 import type { VlSpec } from './render.js';
 import { tableRows } from './source.js';
 
@@ -43,9 +44,11 @@ export function layersRunsFigure(report: Report): Figure {
   const [lo, hi] = [Math.min(0, ...extent), Math.max(0, ...extent)];
   const domain = [lo - 0.05 * (hi - lo), hi + 0.2 * (hi - lo)]; // headroom for the p-value labels
 
-  const x = { field: 'layer', type: 'nominal', sort: order, title: 'layer (kernel and bias merged)' };
-  const xOffset = two ? { xOffset: { field: 'group', type: 'nominal', sort: groups } } : {};
-  const y = { field: 'mean', type: 'quantitative', title: 'total LCA (nats), mean ± std over runs', scale: { domain } };
+  // Horizontal bars, one band per layer (two groups: two bars per band), legible up to 100+ layers.
+  const bands = layerBands(two ? 2 * order.length : order.length);
+  const y = layerY(order, 'layer (kernel and bias merged)');
+  const yOffset = two ? { yOffset: { field: 'group', type: 'nominal', sort: groups } } : {};
+  const x = { field: 'mean', type: 'quantitative', title: 'total LCA (nats), mean ± std over runs', scale: { domain } };
   const color = two
     ? { field: 'group', type: 'nominal', sort: groups, scale: { domain: groups, range: GROUP_COLORS }, legend: { title: null, orient: 'top', labelLimit: 300 } }
     : { field: 'effect', type: 'nominal', scale: { domain: ['helped (mean LCA < 0)', 'hurt (mean LCA > 0)'], range: [HELPED_COLOR, HURT_COLOR] }, legend: { title: null, orient: 'top', labelLimit: 300 } };
@@ -60,33 +63,33 @@ export function layersRunsFigure(report: Report): Figure {
 
   const spec: VlSpec = {
     title: { text: `Fig. 4 — LCA summed over training, per layer, across runs${two ? ': two groups' : ''}`, subtitle: [who, where, [lossText, note].filter(Boolean).join('; ')].flatMap(wrap) },
-    width: Math.max(600, (two ? 110 : 70) * order.length),
-    height: 300,
+    width: 600,
+    height: { step: bands.step * (two ? 2 : 1) },
     layer: [
       {
         data: { values: bars },
-        mark: { type: 'bar', opacity: 0.85, width: { band: two ? 0.9 : 0.6 } },
+        mark: { type: 'bar', opacity: 0.85, height: { band: two ? 0.9 : 0.6 } },
         encoding: {
-          x, ...xOffset, y, color,
+          y, ...yOffset, x, color,
           tooltip: [{ field: 'layer' }, { field: 'group' }, { field: 'mean', format: '.5f' }, { field: 'std', format: '.5f' }, { field: 'n' }],
         },
       },
       {
         data: { values: bars.filter((b) => b.lo !== null) },
-        mark: { type: 'errorbar', ticks: { size: 14 }, color: '#222' },
-        encoding: { x, ...xOffset, y: { field: 'lo', type: 'quantitative', title: y.title }, y2: { field: 'hi' } },
+        mark: { type: 'errorbar', ticks: { size: Math.min(14, bands.step - 2) }, color: '#222' },
+        encoding: { y, ...yOffset, x: { field: 'lo', type: 'quantitative', title: x.title }, x2: { field: 'hi' } },
       },
       {
         data: { values: dots.filter((d) => d.lca !== null) },
         mark: { type: 'point', filled: true, size: 22, color: '#222', opacity: 0.8 },
-        encoding: { x, ...xOffset, y: { field: 'lca', type: 'quantitative' }, tooltip: [{ field: 'layer' }, { field: 'group' }, { field: 'run' }, { field: 'lca', format: '.5f' }] },
+        encoding: { y, ...yOffset, x: { field: 'lca', type: 'quantitative' }, tooltip: [{ field: 'layer' }, { field: 'group' }, { field: 'run' }, { field: 'lca', format: '.5f' }] },
       },
       {
         data: { values: labels },
-        mark: { type: 'text', baseline: 'top', fontSize: 11 },
-        encoding: { x, y: { value: 6 }, text: { field: 'label' } },
+        mark: { type: 'text', align: 'right', baseline: 'middle', fontSize: bands.labelFontSize },
+        encoding: { y, x: { value: 596 }, text: { field: 'label' } },
       },
-      { data: { values: [{ y: 0 }] }, mark: { type: 'rule', color: '#333' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
+      { data: { values: [{ x: 0 }] }, mark: { type: 'rule', color: '#333' }, encoding: { x: { field: 'x', type: 'quantitative' } } },
     ],
   };
   return { name: 'layers', spec };

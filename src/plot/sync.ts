@@ -2,6 +2,7 @@
 // its LCA curve) as dots over iterations; iterations where every layer peaks are highlighted red.
 import { HURT_COLOR } from './colors.js';
 import { num, title, type Figure } from './figure.js';
+import { layerBands, layerY } from './layer-axis.js';
 import type { VlSpec } from './render.js';
 import { tableRows, type FigureSource } from './source.js';
 
@@ -19,7 +20,7 @@ export async function syncFigure(source: FigureSource): Promise<Figure> {
     title: title('Fig. 6 — moments of learning per layer, synchronized ones in red', source,
       `top ${s.top} local minima of each layer's LCA curve (first layer at the bottom); ${s.synchronized} iterations where all ${s.layers} layers peak; random-shift baseline ${num(s.baseline_mean)} ± ${num(s.baseline_std)} (${s.draws} draws), p = ${num(s.p_value)}`),
     width: 720,
-    height: Math.max(160, 45 * layers.length),
+    height: { step: layerBands(layers.length).step },
     layer: [
       {
         data: { values: synchronized },
@@ -31,7 +32,7 @@ export async function syncFigure(source: FigureSource): Promise<Figure> {
         mark: { type: 'point', filled: true, opacity: 1 },
         encoding: {
           x,
-          y: { field: 'layer', type: 'nominal', sort: layers, title: 'layer' },
+          y: layerY(layers, 'layer'),
           color: { field: 'kind', type: 'nominal', scale: { domain: ['moment of learning', 'synchronized (all layers)'], range: ['#333333', HURT_COLOR] }, legend: { title: null, orient: 'top', labelLimit: 300 } },
           size: { condition: { test: 'datum.synchronized == 1', value: 70 }, value: 30 },
           tooltip: [{ field: 'layer' }, { field: 'iteration' }, { field: 'rank' }, { field: 'lca', format: '.4e' }],

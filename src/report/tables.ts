@@ -48,8 +48,8 @@ export function helpedReport(r: HelpedResult, context: Context): Report {
       },
       {
         name: 'iterations_helped',
-        columns: ['percent_from', 'percent_to', 'parameters', 'fraction'],
-        rows: iterationsHelpedHistogram(r.iterationsHelped, T).map((b) => [b.from, b.to, b.parameters, b.parameters / r.parameters]),
+        columns: ['percent_from', 'percent_to', 'iterations_from', 'iterations_to', 'parameters', 'fraction'],
+        rows: iterationsHelpedHistogram(r.iterationsHelped, T).map((b) => [b.from, b.to, b.kFrom, b.kTo, b.parameters, b.parameters / r.parameters]),
       },
       {
         name: 'distribution',
