@@ -15,7 +15,7 @@ export interface ValueHistogram {
 
 export const emptyHistogram = (): ValueHistogram => ({ counts: new Float64Array(BINS), sums: new Float64Array(BINS), positiveZeros: 0, negativeZeros: 0 });
 
-/** Zero LCA means "did not move", not a value of the distribution (Fig. 3b ignores zeros). */
+/** Exact zeros (no move, or a zero gradient) are not values of the distribution (Fig. 3b ignores zeros). */
 export function withoutZeros(h: ValueHistogram): ValueHistogram {
   const counts = h.counts.slice();
   counts[0] -= h.positiveZeros;

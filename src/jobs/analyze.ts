@@ -1,5 +1,7 @@
-// `lca analyze`: stream the stored LCA matrix (and, for oscillations, the weights) through one
+// `lca analyze`: stream the stored LCA matrix (and, for oscillations and helped, the weights) through one
 // report's fold and shape the result; across runs, one fold per run and statistics over them.
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Reporter } from './reporter.js';
 import { describeBackend } from '../backend/names.js';
 import { across, checkSameVariables, type Across } from '../analyze/across.js';
@@ -7,6 +9,7 @@ import { concentrationFold } from '../analyze/concentration.js';
 import { errorFold } from '../analyze/error.js';
 import { selectVariables, type Merge, type Selection } from '../analyze/groups.js';
 import { helpedFold } from '../analyze/helped.js';
+import { stillCounter, type StillCounts } from '../analyze/still.js';
 import { layersFold } from '../analyze/layers.js';
 import type { ReportName } from '../analyze/report-names.js';
 import { neuronsFold } from '../analyze/neurons.js';
@@ -151,6 +154,15 @@ async function oscillations(open: OpenRun) {
   }, open.where);
 }
 
+/** Δθ = 0 counts over the range from weights.arrow (null for a run without it: then zeros are not split). */
+async function stillCounts(open: OpenRun): Promise<StillCounts | null> {
+  const { selection, computed: { run, manifest, range } } = open;
+  if (!fs.existsSync(path.join(run, manifest.files.weights))) return null;
+  const counter = stillCounter(selection, selection.source.map((k) => manifest.model.variables[k].offset));
+  for await (const iterate of readIterates(run, manifest, range[0], range[1] + 1)) counter.add(iterate.theta);
+  return counter.result();
+}
+
 export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
   const { run } = options;
   const open = await openRun(run, options);
@@ -163,7 +175,7 @@ export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
     case 'neurons':
       return neuronsReport(await fold(neuronsFold(selection)), options.top ?? ANALYSIS_DEFAULTS.neuronsTop, where);
     case 'helped':
-      return helpedReport(await fold(helpedFold(selection)), where);
+      return helpedReport(await fold(helpedFold(selection)), where, await stillCounts(open));
     case 'layers':
       return layersReport(await fold(layersFold(selection)), where);
     case 'sync': {
@@ -218,8 +230,9 @@ function finalLoss(computed: ComputedRun): number {
 /** One run's numbers by name: helped's summary numbers, or each layer's total LCA plus the final loss. */
 async function runNumbers(open: OpenRun, report: ReportName): Promise<Map<string, number>> {
   if (report === 'helped') {
-    const { parameters: _, ...summary } = helpedReport(await open.fold(helpedFold(open.selection)), open.where).summary;
-    return new Map(Object.entries(summary).map(([k, v]) => [k, Number(v)]));
+    // Across runs the zeros are not split (that would read every run's weights): those numbers are null and left out.
+    const { parameters: _, ...summary } = helpedReport(await open.fold(helpedFold(open.selection)), open.where, null).summary;
+    return new Map(Object.entries(summary).filter(([, v]) => v !== null).map(([k, v]) => [k, Number(v)]));
   }
   const layers = await open.fold(layersFold(open.selection));
   return new Map([...layers.layers.map((l): [string, number] => [l.name, l.lca]), ['total_lca', layers.total], ['final_loss', finalLoss(open.computed)]]);

@@ -7,19 +7,33 @@ import type { VlSpec } from './render.js';
 import { tableRows, type FigureSource } from './source.js';
 
 const ZERO_GREY = '#bdbdbd';
-const EFFECTS = ['helped', 'hurt', 'zero'] as const;
+const MOVED_ZERO_BLUE = '#74add1';
+
+/** The stacked areas of Fig. 3a: exact zeros split into "did not move" and "moved, zero gradient" when the run's weights told them apart. */
+function effectAreas(rows: Record<string, unknown>[]): { areas: Record<string, unknown>[]; effects: string[]; colors: string[] } {
+  const split = rows.length > 0 && rows.every((r) => typeof r.not_moved === 'number');
+  const effects = split ? ['helped', 'hurt', 'did not move', 'moved, zero gradient'] : ['helped', 'hurt', 'zero'];
+  const colors = split ? [HELPED_COLOR, HURT_COLOR, ZERO_GREY, MOVED_ZERO_BLUE] : [HELPED_COLOR, HURT_COLOR, ZERO_GREY];
+  const areas = rows.flatMap((r) => {
+    const counts = [r.helped, r.hurt, ...(split ? [r.not_moved, r.moved_zero_gradient] : [r.zero])] as number[];
+    const parameters = (r.helped as number) + (r.hurt as number) + (r.zero as number);
+    return effects.map((effect, order) => ({ iteration: r.iteration, effect, order, percent: (100 * counts[order]) / parameters }));
+  });
+  return { areas, effects, colors };
+}
 
 export async function helpedFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('helped');
   const series = await source.series();
-  const areas = tableRows(report, 'iterations').flatMap((r) => EFFECTS.map((effect, order) => ({ iteration: r.iteration, effect, order, percent: r[`percent_${effect}`] })));
+  const { areas, effects, colors } = effectAreas(tableRows(report, 'iterations'));
   // L(θ_t) for t = first … last + 1: the loss before each row, then after the last one.
   const loss = series.iteration.map((t, k) => ({ iteration: t, loss: series.loss[k] }));
   if (series.iteration.length > 0) loss.push({ iteration: series.iteration[series.iteration.length - 1] + 1, loss: series.nextLoss[series.nextLoss.length - 1] });
   const s = report.summary;
   const spec: VlSpec = {
-    title: title('Fig. 3a — parameters helping, hurting and not moving, per iteration', source,
-      `helped ${num(s.percent_helped)}% of moving parameters over the run (Table 1: mean helped / (mean helped + mean hurt)); mean per iteration: ${num(s.mean_percent_helped)}% helped, ${num(s.mean_percent_hurt)}% hurt, ${num(s.mean_percent_zero)}% zero`),
+    title: title('Fig. 3a — parameters helping, hurting and with exactly zero LCA, per iteration', source,
+      `helped ${num(s.percent_helped)}% of moving parameters over the run (Table 1: mean helped / (mean helped + mean hurt)); mean per iteration: ${num(s.mean_percent_helped)}% helped, ${num(s.mean_percent_hurt)}% hurt, ${num(s.mean_percent_zero)}% zero` +
+      (s.mean_percent_not_moved === null ? ' (the run has no weights to tell unmoved parameters apart)' : ` = ${num(s.mean_percent_not_moved)}% did not move + ${num(s.mean_percent_moved_zero_gradient)}% moved with an exactly zero gradient`)),
     width: 720,
     height: 320,
     layer: [
@@ -29,7 +43,7 @@ export async function helpedFigure(source: FigureSource): Promise<Figure> {
         encoding: {
           x: { field: 'iteration', type: 'quantitative', title: 'iteration t', scale: { nice: false } },
           y: { field: 'percent', type: 'quantitative', stack: 'zero', title: 'parameters (%)', scale: { domain: [0, 100] } },
-          color: { field: 'effect', type: 'nominal', sort: [...EFFECTS], scale: { domain: [...EFFECTS], range: [HELPED_COLOR, HURT_COLOR, ZERO_GREY] }, legend: { title: null, orient: 'top' } },
+          color: { field: 'effect', type: 'nominal', sort: effects, scale: { domain: effects, range: colors }, legend: { title: null, orient: 'top' } },
           order: { field: 'order' },
           tooltip: [{ field: 'iteration' }, { field: 'effect' }, { field: 'percent', format: '.2f' }],
         },

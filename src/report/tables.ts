@@ -3,6 +3,7 @@
 import type { ErrorResult } from '../analyze/error.js';
 import { iterationsHelpedHistogram, type HelpedResult } from '../analyze/helped.js';
 import { histogramBins } from '../analyze/histogram.js';
+import type { StillCounts } from '../analyze/still.js';
 import type { LayersResult, LcaTotal } from '../analyze/layers.js';
 import type { Across } from '../analyze/across.js';
 import { rankUnits, type NeuronLayer } from '../analyze/neurons.js';
@@ -11,9 +12,17 @@ import type { Cell, Report, Table } from './format.js';
 
 type Context = Record<string, Cell>;
 
-export function helpedReport(r: HelpedResult, context: Context): Report {
+/**
+ * `still`: Δθ = 0 counts from the run's weights (null when the run has none), which split the exact
+ * zeros into "did not move" and "moved, zero gradient"; those columns come last, so older pipelines keep their column numbers.
+ */
+export function helpedReport(r: HelpedResult, context: Context, still: StillCounts | null): Report {
   const pct = (n: number) => (100 * n) / r.parameters;
   const T = r.iterations.length;
+  const notMoved = (t: number) => (still ? still.rows[t] : null);
+  const movedZero = (t: number, zero: number) => (still ? zero - still.rows[t] : null);
+  const meanPercent = (count: (t: number) => number | null) =>
+    still ? r.iterations.reduce((sum, _, t) => sum + pct(count(t)!), 0) / Math.max(1, T) : null;
   const perParameter = Array.from(r.iterationsHelped, (n) => (100 * n) / Math.max(1, T));
   const meanHelpedIterations = perParameter.reduce((a, b) => a + b, 0) / Math.max(1, perParameter.length);
   const stdHelpedIterations = Math.sqrt(perParameter.reduce((a, b) => a + (b - meanHelpedIterations) ** 2, 0) / Math.max(1, perParameter.length));
@@ -28,22 +37,25 @@ export function helpedReport(r: HelpedResult, context: Context): Report {
       mean_percent_helped: r.mean_percent_helped,
       mean_percent_hurt: r.mean_percent_hurt,
       mean_percent_zero: r.mean_percent_zero,
+      mean_percent_not_moved: meanPercent(notMoved),
+      mean_percent_moved_zero_gradient: meanPercent((t) => movedZero(t, r.iterations[t].zero)),
       mean_percent_iterations_helped: meanHelpedIterations,
       std_percent_iterations_helped: stdHelpedIterations,
     },
     tables: [
       {
         name: 'iterations',
-        columns: ['iteration', 'percent_helped', 'percent_hurt', 'percent_zero', 'helped', 'hurt', 'zero'],
-        rows: r.iterations.map((it) => [it.iteration, pct(it.helped), pct(it.hurt), pct(it.zero), it.helped, it.hurt, it.zero]),
+        columns: ['iteration', 'percent_helped', 'percent_hurt', 'percent_zero', 'helped', 'hurt', 'zero', 'not_moved', 'moved_zero_gradient'],
+        rows: r.iterations.map((it, t) => [it.iteration, pct(it.helped), pct(it.hurt), pct(it.zero), it.helped, it.hurt, it.zero, notMoved(t), movedZero(t, it.zero)]),
       },
       {
         // Fig. 3c: each layer's percent helping, averaged over iterations (ratios of means, as Table 1).
         name: 'layers',
-        columns: ['layer', 'percent_helped', 'mean_percent_helped', 'mean_percent_hurt', 'mean_percent_zero', 'parameters'],
-        rows: r.layers.map((l) => {
+        columns: ['layer', 'percent_helped', 'mean_percent_helped', 'mean_percent_hurt', 'mean_percent_zero', 'parameters', 'mean_percent_not_moved', 'mean_percent_moved_zero_gradient'],
+        rows: r.layers.map((l, j) => {
           const perIteration = (n: number) => (100 * n) / (l.parameters * Math.max(1, T));
-          return [l.name, l.helped + l.hurt > 0 ? (100 * l.helped) / (l.helped + l.hurt) : null, perIteration(l.helped), perIteration(l.hurt), perIteration(l.zero), l.parameters];
+          return [l.name, l.helped + l.hurt > 0 ? (100 * l.helped) / (l.helped + l.hurt) : null, perIteration(l.helped), perIteration(l.hurt), perIteration(l.zero), l.parameters,
+            still ? perIteration(still.layers[j]) : null, still ? perIteration(l.zero - still.layers[j]) : null];
         }),
       },
       {
