@@ -92,4 +92,17 @@ test('analyze on a partly computed run says so on stderr and reports the compute
   assert.match(result.stderr, /partial: LCA is computed for iterations 0:20 of 0:30 only; this report covers those/);
   const whole = lca(['analyze', '--run', run, '--report', 'layers', '--format', 'tsv']);
   assert.doesNotMatch(whole.stderr, /computed for iterations/);
+
+test('headline numbers reach a pipe: --table summary prints name<TAB>value rows (issue 13 item 2)', () => {
+  const headline = (report: string, name: string) => {
+    const result = lca(['analyze', '--run', run, '--report', report, '--table', 'summary', '--format', 'tsv']);
+    assert.equal(result.code, 0, result.stderr);
+    const row = result.stdout.split('\n').find((l) => l.startsWith(`${name}\t`));
+    assert.ok(row, `${report}: no ${name} row in\n${result.stdout}`);
+    return row.split('\t')[1];
+  };
+  assert.equal(Number(headline('helped', 'percent_helped')), json(['--report', 'helped']).percent_helped);
+  assert.equal(Number(headline('error', 'max_abs_error')), 0);
+  assert.ok(Number(headline('sync', 'p_value')) > 0);
+  assert.match(lca(['analyze', '--help']).stdout, /--table <name>\s+which table TSV\/CSV print: summary/);
 });

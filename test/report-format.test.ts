@@ -39,5 +39,13 @@ test('table: aligned columns, no escape codes', () => {
 });
 
 test('an unknown table is a usage error naming the tables there are', () => {
-  assert.throws(() => render(report, 'tsv', 'nope'), (e: unknown) => e instanceof UsageError && /has no table nope \(tables: layers, variables\)/.test(e.message));
+  assert.throws(() => render(report, 'tsv', 'nope'), (e: unknown) => e instanceof UsageError && /has no table nope \(tables: summary, layers, variables\)/.test(e.message));
+});
+
+test('--table summary: the headline numbers as name/value rows in TSV and CSV, the summary block alone as a table (issue 13 item 2)', () => {
+  assert.equal(render(report, 'tsv', 'summary'), 'name\tvalue\nreport\tlayers\nrun\truns/a,b\nbackend\twasm\ntotal_lca\t-1.5\n');
+  assert.equal(render(report, 'csv', 'summary').split('\n')[2], 'run,"runs/a,b"');
+  const text = render(report, 'table', 'summary');
+  assert.match(text, /^total_lca\s+-1\.5$/m);
+  assert.doesNotMatch(text, /^layers$/m, 'no other table');
 });

@@ -31,7 +31,7 @@ export const analyzeCommand = () =>
     .option('--vs <dir>', 'a second group of runs (repeat) compared with Welch\'s t-test (helped, layers)', collect)
     .addOption(new Option('--report <name>', REPORT_HELP).choices(REPORTS).makeOptionMandatory())
     .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, tsv otherwise)').choices(FORMATS))
-    .option('--table <name>', 'which table TSV/CSV print (default: the first; JSON has all)')
+    .option('--table <name>', 'which table TSV/CSV print: summary (the headline numbers, e.g. percent_helped, as name<TAB>value rows) or one of the report\'s tables (default: the first; docs/formats.md lists them); JSON has all')
     .addOption(methodOption())
     .option('--iterations <a:b>', 'rows a … b−1 only', parseIterationRange)
     .option('--layers <glob>', 'only variables or layers matching the glob (* any text, ? one character, a,b either), e.g. fc_1*')

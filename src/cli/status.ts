@@ -14,7 +14,7 @@ export const statusCommand = () =>
     .description('what a run holds: training, and per method the rows computed, missing, and their grounding error so far')
     .requiredOption('-r, --run <dir>', 'run directory made by `lca train`')
     .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, tsv otherwise)').choices(FORMATS))
-    .option('--table <name>', 'which table TSV/CSV print: methods (default) or parts; JSON has both')
+    .option('--table <name>', 'which table TSV/CSV print: methods (default), parts, or summary (the run\'s facts as name<TAB>value rows); JSON has all')
     .addOption(logLevelOption())
     .action(async (flags: StatusFlags) => {
       const { runStatus } = await import('../jobs/status.js');

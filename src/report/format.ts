@@ -1,5 +1,6 @@
 // Renders a report for people (an aligned table) or programs (TSV, CSV, JSON). stdout gets only
-// this: TSV/CSV carry one table with a header row; JSON carries the summary and every table.
+// this: TSV/CSV carry one table with a header row (`summary`: the headline numbers as name/value
+// rows); JSON carries the summary and every table.
 import { UsageError } from '../errors.js';
 
 export const FORMATS = ['table', 'tsv', 'csv', 'json'] as const;
@@ -43,10 +44,18 @@ function aligned(columns: string[], rows: string[][]): string {
   return [line(columns), ...rows.map(line)].join('\n');
 }
 
+/** `--table summary`: the headline numbers (context, then summary) as name/value rows, for pipes. */
+export const SUMMARY_TABLE = 'summary';
+
+function summaryTable(report: Report): Table {
+  return { name: SUMMARY_TABLE, columns: ['name', 'value'], rows: [['report', report.report], ...Object.entries({ ...report.context, ...report.summary })] };
+}
+
 function pickTable(report: Report, name: string | undefined): Table {
   if (name === undefined) return report.tables[0];
+  if (name === SUMMARY_TABLE) return summaryTable(report);
   const table = report.tables.find((t) => t.name === name);
-  if (!table) throw new UsageError(`report ${report.report} has no table ${name} (tables: ${report.tables.map((t) => t.name).join(', ')})`);
+  if (!table) throw new UsageError(`report ${report.report} has no table ${name} (tables: ${[SUMMARY_TABLE, ...report.tables.map((t) => t.name)].join(', ')})`);
   return table;
 }
 
@@ -65,7 +74,7 @@ export function render(report: Report, format: Format, tableName?: string): stri
     case 'table': {
       const context = Object.entries(report.context).map(([k, v]) => [k, humanCell(v)]);
       const summary = Object.entries(report.summary).map(([k, v]) => [k, humanCell(v)]);
-      const tables = (tableName ? [pickTable(report, tableName)] : report.tables)
+      const tables = (tableName === SUMMARY_TABLE ? [] : tableName ? [pickTable(report, tableName)] : report.tables)
         .map((t) => `${t.name}\n${aligned(t.columns, t.rows.map((r) => r.map(humanCell)))}`);
       return [aligned(['report', report.report], [...context, ...summary]), ...tables].join('\n\n') + '\n';
     }
