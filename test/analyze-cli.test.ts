@@ -92,6 +92,7 @@ test('analyze on a partly computed run says so on stderr and reports the compute
   assert.match(result.stderr, /partial: LCA is computed for iterations 0:20 of 0:30 only; this report covers those/);
   const whole = lca(['analyze', '--run', run, '--report', 'layers', '--format', 'tsv']);
   assert.doesNotMatch(whole.stderr, /computed for iterations/);
+});
 
 test('headline numbers reach a pipe: --table summary prints name<TAB>value rows (issue 13 item 2)', () => {
   const headline = (report: string, name: string) => {

@@ -99,7 +99,7 @@ test('--val integrates the validation loss too; --iterations computes a sub-rang
 test('a closed pipe ends quietly with exit 0', () => {
   const bin = path.join(PROJECT_ROOT, 'bin', 'lca.js');
   const shell = spawnSync('bash', ['-c', `node ${bin} analyze --run ${run} --report helped --format tsv | head -1; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
-  assert.equal(shell.stdout, 'iteration\tpercent_helped\tpercent_hurt\tpercent_zero\thelped\thurt\tzero\nstatus=0\n');
+  assert.equal(shell.stdout, 'iteration\tpercent_helped\tpercent_hurt\tpercent_zero\thelped\thurt\tzero\tnot_moved\tmoved_zero_gradient\nstatus=0\n');
   assert.equal(shell.stderr, '');
 });
 

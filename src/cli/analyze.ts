@@ -55,6 +55,7 @@ export const analyzeCommand = () =>
       const report = flags.run.length === 1 && vs.length === 0
         ? await runAnalysis({ ...options, run: flags.run[0] })
         : await runAcrossRuns({ ...options, runs: flags.run, vs });
+      for (const warning of report.warnings ?? []) options.reporter.warn(warning);
       const format = flags.format ?? (process.stdout.isTTY ? 'table' : 'tsv');
       writeOut(render(report, format, flags.table));
     });

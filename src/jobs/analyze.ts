@@ -7,6 +7,7 @@ import { describeBackend } from '../backend/names.js';
 import { across, checkSameVariables, type Across } from '../analyze/across.js';
 import { concentrationFold } from '../analyze/concentration.js';
 import { errorFold } from '../analyze/error.js';
+import { groundingOfRows, groundingWarning, type Grounding } from '../analyze/grounding-check.js';
 import { selectVariables, type Merge, type Selection } from '../analyze/groups.js';
 import { helpedFold } from '../analyze/helped.js';
 import { stillCounter, type StillCounts } from '../analyze/still.js';
@@ -113,6 +114,8 @@ export interface OpenRun {
   where: ReturnType<typeof context>;
   selection: Selection;
   fold: <R>(f: Fold<R>) => Promise<R>;
+  /** The rows' grounding, known after the first fold. */
+  grounding?: Grounding;
 }
 
 export async function openRun(run: string, options: Omit<AnalyzeOptions, 'run' | 'report'>): Promise<OpenRun> {
@@ -163,9 +166,20 @@ async function stillCounts(open: OpenRun): Promise<StillCounts | null> {
   return counter.result();
 }
 
+/** The grounding of the rows analysed, from their per-iteration columns only (no T×K read). */
+export function groundingOf(computed: ComputedRun): Grounding {
+  return groundingOfRows(computed.scalarRows(), computed.settings.tolerance);
+}
+
+/** A report on one run, with a warning when its rows are poorly grounded (issue 13: bad grounding must not go unflagged). */
 export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
-  const { run } = options;
-  const open = await openRun(run, options);
+  const open = await openRun(options.run, options);
+  const report = await analysis(options, open);
+  const warning = groundingWarning(groundingOf(open.computed));
+  return warning ? { ...report, warnings: [...(report.warnings ?? []), warning] } : report;
+}
+
+async function analysis(options: AnalyzeOptions, open: OpenRun): Promise<Report> {
   const { computed, where, selection, fold } = open;
   const classes = computed.classCounts.length;
   const seed = options.seed ?? ANALYSIS_DEFAULTS.seed;

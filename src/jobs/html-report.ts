@@ -134,11 +134,15 @@ figure { margin: 1.5em 0; overflow-x: auto; } figure svg { max-width: 100%; heig
 table { border-collapse: collapse; font-size: 13px; margin: .4em 0; } td, th { border: 1px solid #ddd; padding: 2px 8px; text-align: right; }
 th { background: #f4f4f4; } table.kv th { text-align: left; } table.kv td { text-align: left; }
 details { margin: .3em 0; } summary { cursor: pointer; } .note { color: #666; font-size: 12px; }
-nav a { margin-right: 1em; }`;
+nav a { margin-right: 1em; }
+.warning { background: #fde0dc; border: 2px solid #b2182b; color: #67001f; padding: 0.6em 1em; }`;
 
 export async function writeHtmlReport(options: HtmlReportOptions): Promise<{ bytes: number }> {
   const runtime = vegaRuntime();
   const source = await RunSource.open(options.run, { method: options.method, iterations: options.iterations });
+  for (const warning of source.warnings) options.reporter.warn(warning);
+  const banner = source.warnings.map((w) => `<p class="warning"><strong>WARNING:</strong> ${escapeHtml(w)}</p>`).join('\n');
+  const flagged = source.warnings.length ? ' (POORLY GROUNDED)' : '';
   const figures = await renderAll(source, options.reporter);
   const reports = [];
   const extra: ReportName[] = [...(canFreeze(source.manifest) ? ['freeze' as const] : []), ...(source.val ? ['overfitting' as const] : [])];
@@ -150,9 +154,10 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<{ byt
   ].join('\n')).join('\n');
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>LCA report — ${escapeHtml(runName)}</title><style>${STYLE}</style></head>
+<title>LCA report — ${escapeHtml(runName)}${flagged}</title><style>${STYLE}</style></head>
 <body>
-<h1>Loss Change Allocation — run ${escapeHtml(runName)}</h1>
+<h1>Loss Change Allocation — run ${escapeHtml(runName)}${flagged}</h1>
+${banner}
 <p class="note">${escapeHtml(source.provenance())}. Negative LCA: the parameter helped (lowered the full-training-set loss); positive: it hurt. Made by <code>lca report</code>; works offline.</p>
 <nav><a href="#run">Run</a><a href="#figures">Figures</a><a href="#tables">Tables</a></nav>
 <h2 id="run">Run</h2>

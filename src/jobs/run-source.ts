@@ -12,7 +12,8 @@ import type { Report } from '../report/format.js';
 import { ComputedRun, type OpenOptions } from '../store/computed-run.js';
 import { isSynthetic, type ManifestVariable } from '../store/manifest.js';
 import { rowsDescription } from '../store/steps.js';
-import { runAnalysis } from './analyze.js';
+import { groundingWarning } from '../analyze/grounding-check.js';
+import { groundingOf, runAnalysis } from './analyze.js';
 
 export class RunSource implements FigureSource {
   private readonly reports = new Map<ReportName, Promise<Report>>();
@@ -21,7 +22,13 @@ export class RunSource implements FigureSource {
     return new RunSource(await ComputedRun.open(run, options));
   }
 
-  private constructor(readonly computed: ComputedRun) {}
+  /** Caveats every figure of this source carries in its title: poor grounding, with the numbers. */
+  readonly warnings: string[];
+
+  private constructor(readonly computed: ComputedRun) {
+    const warning = groundingWarning(groundingOf(computed));
+    this.warnings = warning ? [warning] : [];
+  }
 
   get run() { return this.computed.run; }
   get manifest() { return this.computed.manifest; }

@@ -37,7 +37,8 @@ export function wrap(text: string): string[] {
 }
 
 export function title(text: string, source: FigureSource, extra?: string): VlSpec {
-  return { text, subtitle: [source.provenance(), ...(extra ? [extra] : [])].flatMap(wrap) };
+  const warnings = source.warnings.map((w) => `WARNING: ${w}`);
+  return { text, subtitle: [...warnings, source.provenance(), ...(extra ? [extra] : [])].flatMap(wrap), ...(warnings.length ? { subtitleColor: '#b2182b' } : {}) };
 }
 
 /** Numbers in subtitles: 4 significant digits, exponent form when tiny or huge. */

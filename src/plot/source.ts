@@ -28,6 +28,8 @@ export interface FigureSource {
   readonly subset: number | null;
   /** Whether the validation loss was integrated too (`lca compute --val`): the overfitting figure needs it. */
   readonly val: boolean;
+  /** Caveats every figure of this source carries in its title (poor grounding). */
+  readonly warnings: string[];
   /** A report of `lca analyze` over this source's method and range. */
   report(name: ReportName): Promise<Report>;
   series(): Promise<IterationSeries>;

@@ -21,6 +21,8 @@ export interface Report {
   /** Single numbers (e.g. `percent_helped`), in JSON at the top level. */
   summary: Record<string, Cell>;
   tables: Table[];
+  /** Caveats every reader must see (e.g. poor grounding): a `warning` row in tables and summaries, `warnings` in JSON; the CLI logs them to stderr. */
+  warnings?: string[];
 }
 
 const tsvCell = (v: Cell) => (v === null ? '' : String(v));
@@ -48,7 +50,8 @@ function aligned(columns: string[], rows: string[][]): string {
 export const SUMMARY_TABLE = 'summary';
 
 function summaryTable(report: Report): Table {
-  return { name: SUMMARY_TABLE, columns: ['name', 'value'], rows: [['report', report.report], ...Object.entries({ ...report.context, ...report.summary })] };
+  const warnings = (report.warnings ?? []).map((w): Cell[] => ['warning', w]);
+  return { name: SUMMARY_TABLE, columns: ['name', 'value'], rows: [['report', report.report], ...warnings, ...Object.entries({ ...report.context, ...report.summary })] };
 }
 
 function pickTable(report: Report, name: string | undefined): Table {
@@ -63,7 +66,8 @@ export function render(report: Report, format: Format, tableName?: string): stri
   switch (format) {
     case 'json': {
       const tables = Object.fromEntries(report.tables.map((t) => [t.name, t.rows.map((r) => Object.fromEntries(t.columns.map((c, k) => [c, r[k]])))]));
-      return JSON.stringify({ report: report.report, ...report.context, ...report.summary, tables }, null, 2) + '\n';
+      const warnings = report.warnings?.length ? { warnings: report.warnings } : {};
+      return JSON.stringify({ report: report.report, ...warnings, ...report.context, ...report.summary, tables }, null, 2) + '\n';
     }
     case 'tsv':
     case 'csv': {
@@ -72,7 +76,7 @@ export function render(report: Report, format: Format, tableName?: string): stri
       return [table.columns, ...table.rows].map((r) => r.map((v) => cell(v)).join(sep)).join('\n') + '\n';
     }
     case 'table': {
-      const context = Object.entries(report.context).map(([k, v]) => [k, humanCell(v)]);
+      const context = [...(report.warnings ?? []).map((w) => ['warning', w]), ...Object.entries(report.context).map(([k, v]) => [k, humanCell(v)])];
       const summary = Object.entries(report.summary).map(([k, v]) => [k, humanCell(v)]);
       const tables = (tableName === SUMMARY_TABLE ? [] : tableName ? [pickTable(report, tableName)] : report.tables)
         .map((t) => `${t.name}\n${aligned(t.columns, t.rows.map((r) => r.map(humanCell)))}`);

@@ -10,8 +10,8 @@ export interface GeneratedVariable {
   shape: number[];
 }
 
-/** rows(t, out) fills out ([K], variables end to end) with LCA row t. */
-export async function writeAnalyzeRun(dir: string, variables: GeneratedVariable[], iterations: number, rows: (t: number, out: Float32Array) => void, partSize = 50): Promise<void> {
+/** rows(t, out) fills out ([K], variables end to end) with LCA row t; errorOf(t) is row t's grounding error (default 0). */
+export async function writeAnalyzeRun(dir: string, variables: GeneratedVariable[], iterations: number, rows: (t: number, out: Float32Array) => void, partSize = 50, errorOf: (t: number) => number = () => 0): Promise<void> {
   let offset = 0;
   const vars = variables.map((v) => {
     const size = v.shape.reduce((a, b) => a * b, 1);
@@ -40,7 +40,8 @@ export async function writeAnalyzeRun(dir: string, variables: GeneratedVariable[
       rows(t, row);
       let sum = 0;
       for (let i = 0; i < row.length; i++) sum += row[i];
-      await writer.append({ iteration: t, loss: 1, next_loss: 1 + sum, delta_loss: sum, lca_sum: sum, error: 0, splits: 2 }, row);
+      const error = errorOf(t);
+      await writer.append({ iteration: t, loss: 1, next_loss: 1 + sum + error, delta_loss: sum + error, lca_sum: sum, error, splits: 2 }, row);
     }
     await writer.commit();
   }
