@@ -26,7 +26,10 @@ export interface HtmlReportOptions {
   reporter: Reporter;
 }
 
-const TABLE_REPORTS: readonly ReportName[] = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails'];
+// Every analysis `lca analyze` has; oscillations also reads weights.arrow, so a run without it (a
+// generated or pruned one) gets a note there instead.
+const TABLE_REPORTS: readonly ReportName[] = ['helped', 'layers', 'error', 'sync', 'concentration', 'tails', 'oscillations', 'neurons'];
+const NEEDS_WEIGHTS: readonly ReportName[] = ['oscillations'];
 /** Figures and tables that need the validation LCA (`lca compute --val`), left out without it. */
 const NEEDS_VAL: readonly string[] = ['overfitting'];
 const MAX_ROWS = 300; // per table: a 10,000-iteration run would otherwise make a page of megabytes
@@ -146,7 +149,12 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<{ byt
   const figures = await renderAll(source, options.reporter);
   const reports = [];
   const extra: ReportName[] = [...(canFreeze(source.manifest) ? ['freeze' as const] : []), ...(source.val ? ['overfitting' as const] : [])];
-  for (const name of [...TABLE_REPORTS, ...extra]) reports.push(await source.report(name));
+  const hasWeights = fs.existsSync(path.join(options.run, source.manifest.files.weights));
+  for (const name of [...TABLE_REPORTS, ...extra]) {
+    reports.push(!hasWeights && NEEDS_WEIGHTS.includes(name)
+      ? `<section><h3 id="table-${name}">${name}</h3><p class="note">needs the run's ${escapeHtml(source.manifest.files.weights)}, which is missing</p></section>`
+      : reportHtml(await source.report(name)));
+  }
   const runName = path.basename(path.resolve(options.run));
   const figureHtml = figures.map((f, k) => [
     `<figure><div id="fig-${k}">${f.svg}</div></figure>`,
@@ -166,7 +174,7 @@ ${manifestHtml(source)}
 ${figureHtml}
 <h2 id="tables">Analysis tables</h2>
 <p class="note">The numbers of <code>lca analyze --report NAME --format json</code>; column meanings in docs/formats.md and docs/analysis.md.</p>
-${reports.map(reportHtml).join('\n')}
+${reports.join('\n')}
 <script>${scriptSafe(runtime)}</script>
 <script>${LIVE}</script>
 </body></html>
