@@ -22,6 +22,11 @@ test('help documents every command and option', () => {
   for (const option of ['--run', '--method', '--val', '--iterations', '--tolerance', '--max-splits', '--backend', '--log-level', '--force']) {
     assert.ok(compute.stdout.includes(option), `compute --help lacks ${option}`);
   }
+  // Every command's help ends with examples to paste (issue 13 item 7).
+  assert.match(top.stdout, /\nExamples:\n {2}\$ lca demo\n/);
+  for (const command of ['demo', 'train', 'compute', 'status', 'analyze', 'plot', 'report', 'prune', 'data', 'import', 'export']) {
+    assert.match(lca([command, '--help']).stdout, new RegExp(`\\nExamples:\\n {2}\\$ lca ${command}\\b`), command);
+  }
 });
 
 test('train writes a run whose manifest records config, model, data and backend', () => {
@@ -109,6 +114,11 @@ const usage: [string, string[], RegExp][] = [
   ['a reversed range', ['compute', '--run', run, '--iterations', '5:2'], /must be greater than the start/],
   ['a word for a number', ['train', '--out', path.join(tmp, 'x'), '--lr', 'fast'], /--lr <rate>' argument 'fast' is invalid/],
   ['a missing required option', ['compute'], /required option '-r, --run <dir>' not specified/],
+  // Rows outside the run are a usage error in every command that takes --iterations (issue 13 item 7).
+  ['compute: rows outside the run', ['compute', '--run', run, '--iterations', '300:400'], /--iterations 300:400 is outside .*'s rows 0:6/],
+  ['analyze: rows outside the run', ['analyze', '--run', run, '--report', 'helped', '--iterations', '300:400'], /--iterations 300:400 is outside .*'s rows 0:6/],
+  ['plot: rows outside the run', ['plot', '--run', run, '--figure', 'helped', '--out', path.join(tmp, 'x.png'), '--iterations', '4:9'], /--iterations 4:9 is outside .*'s rows 0:6/],
+  ['report: rows outside the run', ['report', '--run', run, '--out', path.join(tmp, 'x.html'), '--iterations', '7:'], /--iterations 7: is outside .*'s rows 0:6/],
 ];
 for (const [what, args, message] of usage) {
   test(`usage error, exit 2: ${what}`, () => {
@@ -163,6 +173,7 @@ test('demo runs the whole pipeline on the bundled data; --out keeps the run, oth
   assert.equal(lines[0].split('\t')[0], 'iteration');
   assert.equal(lines.length, 3);
   assert.ok(fs.existsSync(path.join(out, 'lca', 'adaptive')));
+  assert.match(kept.stderr, /"msg":"final training loss [\d.]+ \(mean minibatch loss of the last 2 iterations\); θ_T on the 1000 validation images: loss [\d.]+, accuracy [\d.]+ %"/);
   // Off a terminal, training and compute log JSON progress lines (done/total, ETA) on stderr.
   const progress = kept.stderr.split('\n').filter((l) => l.includes('"progress"')).map((l) => JSON.parse(l));
   for (const label of ['training', 'computing LCA (adaptive)']) {

@@ -27,6 +27,7 @@ const REPORT_HELP = 'helped: % of parameters helping; layers: LCA per layer; err
 export const analyzeCommand = () =>
   new Command('analyze')
     .description('print a report on the LCA of a run (stdout: data only)')
+    .addHelpText('after', examples('lca analyze --run runs/fc --report helped --table summary', 'lca analyze --run runs/fc --report layers --format tsv | sort -t$\'\\t\' -k2 -g'))
     .requiredOption('-r, --run <dir>', 'run directory with computed LCA; repeat for mean ± std and t-tests across runs (helped, layers)', collect)
     .option('--vs <dir>', 'a second group of runs (repeat) compared with Welch\'s t-test (helped, layers)', collect)
     .addOption(new Option('--report <name>', REPORT_HELP).choices(REPORTS).makeOptionMandatory())

@@ -36,6 +36,9 @@ export function assertOutputFree(out: string, force: boolean | undefined): void 
   if (!force && fs.existsSync(out)) throw new ExistsError(`${out} already exists; pass --force to replace it`);
 }
 
+/** An Examples section for `--help`: commands anyone can paste (runs/fc is the README's run). */
+export const examples = (...lines: string[]): string => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
 export const writeOut = (text: string): void => {
   process.stdout.write(text);
 };

@@ -5,7 +5,7 @@ import { Command, Option } from 'commander';
 import { FORMATS, render, type Format } from '../report/format.js';
 import { DEFAULT_MAX_SPLITS, DEFAULT_TOLERANCE, type Method } from '../lca/integrate.js';
 import type { BackendChoice } from '../backend/names.js';
-import { backendOption, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption, writeOut } from './common.js';
+import { backendOption, examples, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption, writeOut } from './common.js';
 import { parseShard, shardFromEnv, type Shard } from '../lca/schedule.js';
 import { parseIterationRange, parseInteger, parsePositiveInteger, parsePositiveNumber, parseSplitCap } from './parse.js';
 import type { LogLevel } from './console.js';
@@ -39,6 +39,7 @@ interface ComputeFlags {
 export const computeCommand = () =>
   new Command('compute')
     .description('integrate full-training-set gradients along the saved path and write the T×K LCA matrix')
+    .addHelpText('after', examples('lca compute --run runs/fc 2> compute.log', 'lca compute --run runs/fc --iterations 0:50 --workers 2'))
     .requiredOption('-r, --run <dir>', 'run directory made by `lca train`')
     .addOption(methodOption().default('adaptive'))
     .option('--val', 'also integrate the validation loss; the larger error drives splitting')

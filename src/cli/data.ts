@@ -1,7 +1,7 @@
 // `lca data fetch`: flags → fetchDataset, which downloads, checks and installs a dataset; logs on stderr only.
 import { Argument, Command } from 'commander';
 import { FETCH_DATASETS, type FetchDataset } from '../data/fetch/sources.js';
-import { logLevelOption, reporterFrom } from './common.js';
+import { examples, logLevelOption, reporterFrom } from './common.js';
 import type { LogLevel } from './console.js';
 
 interface FetchFlags {
@@ -50,4 +50,5 @@ const fetchCommand = () =>
 export const dataCommand = () =>
   new Command('data')
     .description('get the datasets: `lca data fetch mnist|fashion-mnist|cifar10`')
+    .addHelpText('after', examples('lca data fetch fashion-mnist --dir data/fashion-mnist'))
     .addCommand(fetchCommand().exitOverride().showHelpAfterError('(run with --help for usage)'));

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import type { BackendChoice } from '../backend/names.js';
 import { DEFAULT_MAX_SPLITS, DEFAULT_TOLERANCE } from '../lca/integrate.js';
 import { render, type Format } from '../report/format.js';
-import { backendOption, logLevelOption, PROJECT_ROOT, reporterFrom, writeOut } from './common.js';
+import { backendOption, examples, logLevelOption, PROJECT_ROOT, reporterFrom, writeOut } from './common.js';
 import { parsePositiveInteger } from './parse.js';
 import type { LogLevel } from './console.js';
 import type { Reporter } from '../jobs/reporter.js';
@@ -22,6 +22,7 @@ interface DemoFlags {
 export const demoCommand = () =>
   new Command('demo')
     .description('train MNIST-FC on the bundled 10,000 Fashion-MNIST images, compute its LCA and print the helped report')
+    .addHelpText('after', examples('lca demo', 'lca demo --out runs/demo'))
     .option('-o, --out <dir>', 'keep the run here (default: a new temporary directory)')
     .option('--iterations <n>', 'training iterations', parsePositiveInteger, 40)
     .addOption(backendOption().default('auto'))

@@ -1,6 +1,6 @@
 // `lca export`: flags → runExport (a run lca trained, as ONNX + safetensors + .npz).
 import { Command } from 'commander';
-import { logLevelOption, PROJECT_ROOT, reporterFrom } from './common.js';
+import { examples, logLevelOption, PROJECT_ROOT, reporterFrom } from './common.js';
 import type { LogLevel } from './console.js';
 
 interface ExportFlags {
@@ -14,6 +14,7 @@ interface ExportFlags {
 export const exportCommand = () =>
   new Command('export')
     .description('write a run lca trained as files other tools read and `lca import` takes back: model.onnx, ckpt/step-*.safetensors, train.npz')
+    .addHelpText('after', examples('lca export --run runs/fc --out exported/fc'))
     .requiredOption('-r, --run <dir>', 'run directory made by `lca train`')
     .requiredOption('-o, --out <dir>', 'folder to create')
     .option('--data-dir <dir>', 'folder with the dataset files, if not where training found them')

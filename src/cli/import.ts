@@ -1,6 +1,6 @@
 // `lca import`: flags → runImport (a model trained elsewhere becomes a run directory).
 import { Command } from 'commander';
-import { logLevelOption, PROJECT_ROOT, reporterFrom } from './common.js';
+import { examples, logLevelOption, PROJECT_ROOT, reporterFrom } from './common.js';
 import { parsePositiveInteger } from './parse.js';
 import type { LogLevel } from './console.js';
 
@@ -19,6 +19,7 @@ interface ImportFlags {
 export const importCommand = () =>
   new Command('import')
     .description('make a run directory from a model trained elsewhere: an ONNX graph, its checkpoints and its training data (docs/import.md)')
+    .addHelpText('after', examples('lca import --model model.onnx --checkpoints \'ckpt/step-*.safetensors\' --data train.npz --out runs/mine'))
     .requiredOption('--model <file.onnx>', 'forward graph: one data input → logits, parameters as initializers (torch.onnx.export)')
     .requiredOption('--checkpoints <files...>', 'safetensors or .npz state dicts, one per step (quote a pattern: \'ckpt/step-*.safetensors\'), or one file stacking [T+1, …] per parameter')
     .option('--steps <list>', 'training steps of the checkpoints in name order (0,10,20 or 0:100:10); default: the last number in each file name')

@@ -1,5 +1,6 @@
 // The `lca` program: declares the commands and maps every failure to one line on stderr and an
 // exit code — 0 success, 2 usage (bad flags, config keys), 1 anything else. bin/lca.js exits.
+import { examples } from './common.js';
 import { Command, CommanderError } from 'commander';
 import { ExistsError, InputError, LcaError, UsageError } from '../errors.js';
 import { analyzeCommand } from './analyze.js';
@@ -18,6 +19,7 @@ function program(): Command {
   const root = new Command('lca')
     .description('Loss Change Allocation (Lan et al., NeurIPS 2019): which parameters help or hurt training, when, and by how much')
     .version(process.env.npm_package_version ?? '0.1.0')
+    .addHelpText('after', examples('lca demo', 'lca train --config configs/mnist-fc.yaml --out runs/fc && lca compute --run runs/fc', 'lca analyze --run runs/fc --report helped --table summary'))
     .exitOverride()
     .configureOutput({ outputError: oneLine });
   for (const command of [demoCommand(), trainCommand(), computeCommand(), statusCommand(), analyzeCommand(), plotCommand(), reportCommand(), pruneCommand(), dataCommand(), importCommand(), exportCommand()]) {

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Method } from '../lca/integrate.js';
 import { UsageError } from '../errors.js';
 import { FIGURES, FIGURE_HELP, type FigureName } from '../plot/names.js';
-import { assertOutputFree, forceOption, logLevelOption, methodOption, reporterFrom } from './common.js';
+import { assertOutputFree, examples, forceOption, logLevelOption, methodOption, reporterFrom } from './common.js';
 import type { LogLevel } from './console.js';
 import { collect, parseInteger, parseIterationRange, parseNumber } from './parse.js';
 
@@ -41,6 +41,7 @@ const FIGURE_LIST = FIGURES.map((f) => `${f}: ${FIGURE_HELP[f]}`).join('; ');
 export const plotCommand = () =>
   new Command('plot')
     .description('draw one of the paper\'s figures from a run (or Fig. 4 across runs) as PNG or SVG, or a heatmap animation as GIF or MP4')
+    .addHelpText('after', examples('lca plot --run runs/fc --figure layers --out layers.png', 'lca plot --run runs/fc --figure heatmap --layer fc_1 --iteration 20 --out fc_1.png'))
     .requiredOption('-r, --run <dir>', 'run directory with computed LCA; repeat for --figure layers across runs (mean ± std)', collect)
     .option('--vs <dir>', "--figure layers: a second group of runs (repeat), drawn beside the first with Welch's p-value per layer", collect)
     .addOption(new Option('--figure <name>', FIGURE_LIST).choices(FIGURES).makeOptionMandatory())

@@ -4,7 +4,7 @@ import type { BackendChoice } from '../backend/names.js';
 import { RANKINGS, type Ranking } from '../analyze/prune.js';
 import type { Method } from '../lca/integrate.js';
 import { FORMATS, render, type Format } from '../report/format.js';
-import { backendOption, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption, writeOut } from './common.js';
+import { backendOption, examples, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption, writeOut } from './common.js';
 import type { LogLevel } from './console.js';
 import { parseInteger, parseIterationRange, parseNumber, parsePositiveInteger } from './parse.js';
 
@@ -37,6 +37,7 @@ export function parseKeep(value: string): number[] {
 export const pruneCommand = () =>
   new Command('prune')
     .description('write a mask keeping the parameters that helped most, and check it against magnitude and random masks (stdout: the check)')
+    .addHelpText('after', examples('lca prune --run runs/fc --keep 0.1,0.3,0.5 --out mask.arrow'))
     .requiredOption('-r, --run <dir>', 'run directory (with computed LCA for the help rankings)')
     .requiredOption('--keep <f>', 'fraction of parameters to keep, or several: 0.1,0.3,0.5 (one mask row each)', parseKeep)
     .addOption(new Option('--by <ranking>', 'total-help: Σ LCA over --iterations; recent-help: over its last 10 %; magnitude: |θ_T|').choices(RANKINGS).default('total-help'))

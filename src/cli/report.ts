@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { Method } from '../lca/integrate.js';
 import { UsageError } from '../errors.js';
-import { assertOutputFree, forceOption, logLevelOption, methodOption, reporterFrom } from './common.js';
+import { assertOutputFree, examples, forceOption, logLevelOption, methodOption, reporterFrom } from './common.js';
 import type { LogLevel } from './console.js';
 import { parseIterationRange } from './parse.js';
 
@@ -18,6 +18,7 @@ interface ReportFlags {
 export const reportCommand = () =>
   new Command('report')
     .description('write one self-contained HTML file (works offline): run summary, every figure, every analysis table')
+    .addHelpText('after', examples('lca report --run runs/fc --out report.html'))
     .requiredOption('-r, --run <dir>', 'run directory with computed LCA')
     .requiredOption('-o, --out <file>', 'output file, e.g. report.html')
     .addOption(methodOption())

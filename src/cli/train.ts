@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { MODEL_NAMES, OPTIMIZER_NAMES } from '../config/schema.js';
 import { DATASET_NAMES } from '../data/types.js';
-import { backendOption, logLevelOption, PROJECT_ROOT, reporterFrom, threadsOption } from './common.js';
+import { backendOption, examples, logLevelOption, PROJECT_ROOT, reporterFrom, threadsOption } from './common.js';
 import { parseInteger, parseNumber, parsePositiveInteger } from './parse.js';
 import type { LogLevel } from './console.js';
 
@@ -19,6 +19,7 @@ type TrainFlags = { [K in keyof typeof FLAG_KEYS]?: string | number } &
 export const trainCommand = () =>
   new Command('train')
     .description('train a network and save every iterate θ_0 … θ_T into a new run directory')
+    .addHelpText('after', examples('lca train --config configs/mnist-fc.yaml --out runs/fc', 'lca train --config configs/mnist-fc.yaml --iterations 40 --out runs/short'))
     .option('-c, --config <file>', 'YAML config (see configs/); flags override its values')
     .requiredOption('-o, --out <dir>', 'run directory to create')
     .option('--force', 'replace an existing run directory (one with manifest.json) or a killed training\'s <out>.partial; nothing else')

@@ -3,10 +3,10 @@
 // and a shard computes only its own contiguous rows, so shards need no coordinator.
 import fs from 'node:fs';
 import { describeBackend, type BackendChoice } from '../backend/names.js';
-import { InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { LossAndGradient, SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
-import { rowCount, shardRange, type Shard } from '../lca/schedule.js';
+import { checkIterationRange, rowCount, shardRange, type Shard } from '../lca/schedule.js';
 import { describeSubset, subsetIndices, type Subset } from '../lca/subset.js';
 import { gradientsDir, gradientsLayout } from '../store/gradients.js';
 import { assertNoWriters } from '../store/compute-lease.js';
@@ -80,10 +80,7 @@ function checkBatchStatistics(manifest: Manifest, options: ComputeOptions, evalB
 }
 
 export function resolveRange(manifest: Manifest, range: [number, number] | undefined, run: string): [number, number] {
-  const last = manifest.training.iterations - 1;
-  const [a, b] = range ?? [0, last];
-  if (a < 0 || b > last || a > b) throw new InputError(`${run}: --iterations ${a}:${b + 1} is outside 0:${last + 1}`);
-  return [a, b];
+  return checkIterationRange(run, range ?? [0, manifest.training.iterations - 1], manifest.training.iterations);
 }
 
 /** Per-variable sums of one LCA vector, in manifest order. */

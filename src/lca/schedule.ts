@@ -1,6 +1,19 @@
-// Range arithmetic for splitting LCA work: which rows shard k of n computes, and where the shard
-// comes from (--shard, a Slurm job array, a Kubernetes Indexed Job). Pure: the environment is passed in.
+// Range arithmetic for LCA work: the rows --iterations asks for, which rows shard k of n computes, and
+// where the shard comes from (--shard, a Slurm job array, a Kubernetes Indexed Job). Pure: the environment is passed in.
 import { UsageError } from '../errors.js';
+
+/**
+ * Rows a … b (inclusive) of a run with `iterations` rows, as every command's `--iterations a:b+1` asks;
+ * an open end (`a:`) is `Infinity` or MAX_SAFE_INTEGER and stops at the last row. Outside the run is a usage error (exit 2).
+ */
+export function checkIterationRange(run: string, [a, b]: [number, number], iterations: number): [number, number] {
+  const last = iterations - 1;
+  const open = b >= Number.MAX_SAFE_INTEGER;
+  if (a < 0 || a > last || (!open && b > last) || a > b) {
+    throw new UsageError(`--iterations ${a}:${open ? '' : b + 1} is outside ${run}'s rows 0:${iterations}`);
+  }
+  return [a, Math.min(b, last)];
+}
 
 /** Shard `index` (0-based) of `count`. */
 export interface Shard {

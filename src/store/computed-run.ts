@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describeBackend } from '../backend/names.js';
 import { ExistsError, InputError } from '../errors.js';
 import { METHODS, type Method } from '../lca/integrate.js';
+import { checkIterationRange } from '../lca/schedule.js';
 import type { RowBatch } from './arrow-rows.js';
 import { scanRowFile } from './row-scan.js';
 import { gradientsDir } from './gradients.js';
@@ -164,9 +165,11 @@ export class ComputedRun {
   static async open(run: string, options: OpenOptions = {}, manifest = readManifest(run), weights = weightsCheck(run)): Promise<ComputedRun> {
     const method = chooseMethod(run, options.method);
     const parts = await checkParts(lcaDir(run, method), 'lca', manifest.model.variables, weights);
-    const last = manifest.training.iterations - 1;
-    const [a, b] = options.iterations ?? [parts[0].first, parts[parts.length - 1].last];
-    return new ComputedRun(run, manifest, method, parts, [a, Math.min(b, last)], weights);
+    // Rows asked for outside the run are a usage error (exit 2), as in every command taking --iterations.
+    const range = options.iterations
+      ? checkIterationRange(run, options.iterations, manifest.training.iterations)
+      : [parts[0].first, Math.min(parts[parts.length - 1].last, manifest.training.iterations - 1)] as Range;
+    return new ComputedRun(run, manifest, method, parts, range, weights);
   }
 
   /** The run's other computed methods over the same rows (for `analyze --report error`). */

@@ -47,6 +47,9 @@ export async function startServer(routes: Record<string, Route> = {}): Promise<F
       res.writeHead(200, { 'content-length': String(route.body.length) }).end(route.body);
     }
   });
+  // Node closes an idle keep-alive socket after 5 s, racing fetch's reuse of it (ECONNRESET) when a
+  // loaded machine makes a test pause that long between downloads; close() ends every socket anyway.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
