@@ -4,7 +4,7 @@ export type FigureName = (typeof FIGURES)[number];
 
 export const FIGURE_HELP: Record<FigureName, string> = {
   heatmap: "Fig. 2: a layer's per-parameter LCA (--layer, --iteration or --iterations, --clip; --animate a:b for a GIF/MP4)",
-  helped: 'Fig. 3a: % of parameters helping, hurting, zero per iteration, with the loss',
+  helped: 'Fig. 3a: % of parameters helping, hurting, and zero (not moved, or moved with a zero gradient) per iteration, with the loss',
   'fraction-helped': 'Fig. 3d: histogram of the fraction of iterations each parameter helped',
   'lca-distribution': 'Fig. 3b: distribution of non-zero per-parameter LCA values',
   'layer-helped': 'Fig. 3c: % of parameters helping, per layer',
