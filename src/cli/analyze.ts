@@ -5,7 +5,7 @@ import { MERGES } from '../analyze/groups.js';
 import { REPORTS } from '../analyze/report-names.js';
 import type { AnalyzeOptions } from '../jobs/analyze.js';
 import type { LogLevel } from './console.js';
-import { logLevelOption, methodOption, reporterFrom, writeOut } from './common.js';
+import { examples, logLevelOption, methodOption, reporterFrom, writeOut } from './common.js';
 import { collect, parseInteger, parseIterationRange, parseNonNegative, parsePositiveInteger } from './parse.js';
 
 /** The job's options as commander hands them over: repeatable runs, an open-ended range, the output. */
