@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExistsError, LcaError } from '../errors.js';
 import { pidAlive, thisHost } from '../util/process.js';
-import { HEARTBEAT_MS, isLive as holderLive, isOurs as holderIsOurs, LEASE_TIMEOUT_MS, type Holder } from './lease.js';
+import { HEARTBEAT_MS, isLive as holderLive, isOurs as holderIsOurs, LEASE_TIMEOUT_MS, type Holder, type LeaseOptions } from './lease.js';
 import { settingsDifference, shortHash, type ComputeSettings } from './part-metadata.js';
 import { formatRanges, type Range } from './ranges.js';
 
@@ -32,13 +32,6 @@ export interface ComputeLease {
   /** Like heartbeat, at once: call right before a part is renamed into place. */
   verify(): void;
   release(): void;
-}
-
-export interface LeaseOptions {
-  /** `--break-lock`: remove other writers' leases instead of yielding to them (their computes must be dead). */
-  breakLock?: boolean;
-  now?: () => number;
-  alive?: (pid: number) => boolean;
 }
 
 function readLeases(dir: string): { file: string; record: LeaseRecord }[] {
