@@ -29,35 +29,53 @@ function transposedWindow(g: GraphBuilder, dy: string, kernel: string, w: Window
   return g.op('Slice', [filled, g.int64s(w.pads.slice(0, k)), g.int64s(inputSize.map((size, i) => w.pads[i] + size)), g.int64s(axes)]);
 }
 
+/** Every kernel offset, row-major (the order of W's spatial axes). */
+const offsetsOf = (kernel: number[]): number[][] =>
+  kernel.reduce<number[][]>((acc, k) => acc.flatMap((o) => Array.from({ length: k }, (_, i) => [...o, i])), [[]]);
+
 /**
- * Y = X ⋆ W + b. ∂X is the transposed convolution of dY. ∂W correlates X with dY over the batch:
- * as a Conv of Xᵀ (C, N, …) by dYᵀ (M, N, …) as the filter, strides and dilations swapped, then sliced
- * to the kernel's size (a remainder the forward stride skipped makes the result larger) and transposed back.
+ * ∂W[m, c, o] = Σ over the batch and the output positions p of dY[n, m, p] · X[n, c, p·stride + o·dilation]
+ * (X padded): per kernel offset o, one Gemm of dY (M × N·P, channel-major) by the slice of the padded,
+ * channel-major X that offset reads (C × N·P). A Conv of Xᵀ by dYᵀ as the filter computes the same sums
+ * but as a product only |kernel| wide, at half the speed on ResNet-20's filters.
  */
+function filterGradient(g: GraphBuilder, x: string, dy: string, w: Window, inputSize: number[], [filters, channels]: number[]): string {
+  const k = inputSize.length;
+  const swap = [1, 0, ...inputSize.map((_, i) => i + 2)];
+  const begin = w.pads.slice(0, k);
+  const reach = w.out.map((o, i) => (o - 1) * w.strides[i] + (w.kernel[i] - 1) * w.dilations[i] + 1);
+  const end = inputSize.map((size, i) => Math.max(reach[i] - size - begin[i], 0));
+  const padded = inputSize.map((size, i) => size + begin[i] + end[i]);
+  const channelMajor = g.transpose(x, swap);
+  const source = [...begin, ...end].some((p) => p > 0) ? g.op('Pad', [channelMajor, g.int64s([0, 0, ...begin, 0, 0, ...end])]) : channelMajor;
+  const dyRows = g.reshape(g.transpose(dy, swap), [filters, -1]);
+  const axes = g.int64s(inputSize.map((_, i) => i + 2));
+  const steps = g.int64s(w.strides);
+  const products = offsetsOf(w.kernel).map((offset) => {
+    const starts = offset.map((o, i) => o * w.dilations[i]);
+    const ends = starts.map((s, i) => s + (w.out[i] - 1) * w.strides[i] + 1);
+    const whole = starts.every((s, i) => s === 0 && ends[i] === padded[i] && w.strides[i] === 1);
+    const read = whole ? source : g.op('Slice', [source, g.int64s(starts), g.int64s(ends), axes, steps]);
+    return g.op('Gemm', [dyRows, g.reshape(read, [channels, -1])], { transB: attr.int(1) });
+  });
+  const stacked = products.length === 1 ? products[0] : g.op('Concat', products.map((p) => g.unsqueeze(p, [2])), { axis: attr.int(2) });
+  return g.reshape(stacked, [filters, channels, ...w.kernel]);
+}
+
+/** Y = X ⋆ W + b. ∂X is the transposed convolution of dY, ∂W the products of filterGradient, ∂b dY summed. */
 const conv: OpRule = {
   backward: (ctx, [dy]) => {
     if (!dy) return [];
     const { g, node } = ctx;
     const [x, weights, bias] = node.inputs;
     if (intAttr(node, 'group', 1) !== 1) throw unsupported(ctx, 'a grouped Conv');
-    const wShape = ctx.shape(weights) as number[];
+    const wShape = ctx.shape(weights);
+    if (!wShape.every((d): d is number => typeof d === 'number')) throw unsupported(ctx, 'a kernel whose shape is not static');
     const kernel = wShape.slice(2);
     const w = windowOf(node, ctx.shape(x), kernel);
     const size = spatialOf(ctx, x);
-    const k = kernel.length;
-    const swap = [1, 0, ...kernel.map((_, i) => i + 2)];
     const dx = ctx.needs(0) ? transposedWindow(g, dy, weights, w, size, 1) : undefined;
-    let dw: string | undefined;
-    if (ctx.needs(1)) {
-      const correlation = g.op('Conv', [g.transpose(x, swap), g.transpose(dy, swap)], {
-        strides: attr.ints(w.dilations), dilations: attr.ints(w.strides), pads: attr.ints(w.pads),
-      });
-      const reach = size.map((s, i) => Math.floor((s + w.pads[i] + w.pads[i + k] - ((w.out[i] - 1) * w.strides[i] + 1)) / w.dilations[i]) + 1);
-      const fitted = reach.every((r, i) => r === kernel[i])
-        ? correlation
-        : g.op('Slice', [correlation, g.int64s(kernel.map(() => 0)), g.int64s(kernel), g.int64s(kernel.map((_, i) => i + 2))]);
-      dw = g.transpose(fitted, swap);
-    }
+    const dw = ctx.needs(1) ? filterGradient(g, x, dy, w, size, wShape) : undefined;
     const db = bias && ctx.needs(2) ? g.reduce('ReduceSum', dy, [0, ...kernel.map((_, i) => i + 2)], false) : undefined;
     return [dx, dw, db];
   },
