@@ -2,7 +2,7 @@
 // and biased variance, written out as ops so x̂ and 1/σ are kept, and the gradient flowing through both
 // (Ioffe & Szegedy 2015 §3; lca's TF.js reference is src/models/batch-norm.ts). Inference form: the
 // running statistics are constants and the op is affine per channel.
-import { attr } from '../onnx/builder.js';
+import { attr, type GraphBuilder } from '../onnx/builder.js';
 import { floatAttr, intAttr } from '../shapes.js';
 import type { OpRule, RuleContext } from './rule.js';
 import { unsupported } from './rule.js';
@@ -18,26 +18,37 @@ function geometry(ctx: RuleContext): { axes: number[]; perChannel: number[]; cha
 
 const training = (ctx: RuleContext): boolean => intAttr(ctx.node, 'training_mode', 0) === 1;
 
+/**
+ * scale·x + bias per channel in one pass: ONNX's BatchNormalization in inference form with mean 0,
+ * variance 1 and ε 0 (ORT has no fused Mul-Add; two ops read and write the whole tensor twice).
+ */
+function affine(g: GraphBuilder, x: string, scale: string, bias: string, channels: number, output?: string): string {
+  const identity = [g.floats(new Array<number>(channels).fill(0)), g.floats(new Array<number>(channels).fill(1))];
+  return g.add('BatchNormalization', [x, scale, bias, ...identity], { epsilon: attr.float(0) }, output ? [output] : 1)[0];
+}
+
 export const batchNormalization: OpRule = {
   forward: (ctx) => {
     const { g, node } = ctx;
     const [x, scale, bias, mean, variance] = node.inputs;
-    const { axes, perChannel } = geometry(ctx);
+    const { axes, perChannel, channels } = geometry(ctx);
     const epsilon = g.scalar(floatAttr(node, 'epsilon', 1e-5));
     const [centred, rstd] = training(ctx)
       ? (() => {
         const c = g.op('Sub', [x, g.reduce('ReduceMean', x, axes, true)]);
-        const variance = g.reduce('ReduceMean', g.op('Mul', [c, c]), axes, true);
+        const perChannelCount = g.op('Div', [g.op('Cast', [g.op('Size', [x])], { to: attr.int(1) }), g.scalar(channels)]);
+        const variance = g.op('Div', [g.reduce('ReduceSumSquare', c, axes, true), perChannelCount]);
         return [c, g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [variance, epsilon])])])];
       })()
       : [g.op('Sub', [x, g.reshape(mean, perChannel)]), g.reshape(g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [variance, epsilon])])]), perChannel)];
     const normalised = g.op('Mul', [centred, rstd]);
-    g.add('Add', [g.op('Mul', [normalised, g.reshape(scale, perChannel)]), g.reshape(bias, perChannel)], {}, [node.outputs[0]]);
+    affine(g, normalised, scale, bias, channels, node.outputs[0]);
     return { normalised, rstd };
   },
   /**
    * dβ = Σ dy, dγ = Σ dy·x̂ (over all axes but the channel). Inference: dx = γ/σ·dy. Training:
-   * dx = (γ/σ)·(dy − dβ/m − x̂·dγ/m), m = the values per channel in this batch.
+   * dx = (γ/σ)·(dy − dβ/m − x̂·dγ/m), m = the values per channel in this batch, written as
+   * (γ/σ)·dy + (a·x̂ + b) with per-channel a, b so that it takes three passes over the tensor, not five.
    */
   backward: (ctx, [dy]) => {
     if (!dy) return [];
@@ -48,17 +59,17 @@ export const batchNormalization: OpRule = {
     const dBeta = g.reduce('ReduceSum', dy, axes, true);
     const dGamma = g.reduce('ReduceSum', g.op('Mul', [dy, normalised]), axes, true);
     const gain = g.op('Mul', [g.reshape(node.inputs[1], perChannel), rstd]);
+    const flat = [channels];
     let dx: string | undefined;
     if (ctx.needs(0)) {
       if (training(ctx)) {
-        const perValue = g.op('Div', [g.scalar(channels), g.op('Cast', [g.op('Size', [node.inputs[0]])], { to: attr.int(1) })]); // 1/m
-        const centred = g.op('Sub', [dy, g.op('Mul', [dBeta, perValue])]);
-        dx = g.op('Mul', [gain, g.op('Sub', [centred, g.op('Mul', [normalised, g.op('Mul', [dGamma, perValue])])])]);
+        const perValue = g.op('Div', [g.scalar(-channels), g.op('Cast', [g.op('Size', [node.inputs[0]])], { to: attr.int(1) })]); // −1/m
+        const perElement = (sum: string) => g.reshape(g.op('Mul', [gain, g.op('Mul', [sum, perValue])]), flat);
+        dx = g.op('Add', [g.op('Mul', [dy, gain]), affine(g, normalised, perElement(dGamma), perElement(dBeta), channels)]);
       } else {
         dx = g.op('Mul', [dy, gain]);
       }
     }
-    const flat = [channels];
     return [dx, ctx.needs(1) ? g.reshape(dGamma, flat) : undefined, ctx.needs(2) ? g.reshape(dBeta, flat) : undefined];
   },
 };
