@@ -1,6 +1,7 @@
 // One measurement for scripts/bench: the full-dataset loss + gradient of one network on one backend.
 //   node dist/scripts/bench-gradient.js BACKEND [EXAMPLES] [REPEATS] [EVAL_BATCH] [MODEL] [THREADS]
-// Prints one JSON line: {backend, model, examples, seconds (median of repeats), examples_per_second, peak_rss_mb}.
+// Prints one JSON line: {backend, model, examples, seconds (median of repeats), examples_per_second, cpu_seconds
+// (the process's CPU time per gradient, median; on a loaded machine the figure that compares), peak_rss_mb}.
 // MNIST networks tile the bundled fixture's images up to EXAMPLES; CIFAR ones take synthetic-cifar images.
 import { fileURLToPath } from 'node:url';
 import { describeBackend, type BackendChoice } from '../src/backend/names.js';
@@ -46,17 +47,21 @@ try {
 const { backend, value: objective } = opened;
 await objective.lossAndGradient(initialParameters(net.variables, 0)); // warm-up: kernel set-up and memory growth
 const times: number[] = [];
+const cpuTimes: number[] = [];
 for (let r = 0; r < repeats; r++) {
   // A new θ each time, as at each iterate: the TF.js objective keeps MNIST-FC's first-layer outputs at the last θs.
   const theta = initialParameters(net.variables, r + 1);
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await objective.lossAndGradient(theta);
+  const cpu = process.cpuUsage(cpuStart);
   times.push((performance.now() - start) / 1000);
+  cpuTimes.push((cpu.user + cpu.system) / 1e6);
 }
-times.sort((a, b) => a - b);
-const seconds = times[Math.floor(times.length / 2)];
+const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const seconds = median(times);
 console.log(JSON.stringify({
   backend: describeBackend(backend), model, examples, eval_batch: evalBatch, seconds, examples_per_second: examples / seconds,
-  peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+  cpu_seconds: median(cpuTimes), peak_rss_mb: process.resourceUsage().maxRSS / 1024,
 }));
 await objective.dispose();

@@ -15,7 +15,8 @@ Every conv has a bias; BN normalises with the batch's own statistics (training m
 (§3), done here with F.pad. MNIST networks read the fixture's images; CIFAR ones take random images
 (the cost depends on shapes, not values). torch's NCHW layout flattens in another order than lca's
 NHWC; the cost is the same. GRADIENTS_PER_REPEAT (default 1) times that many gradients in a row: 2 is
-the peer's cost of one LCA iteration without doubling. peak_rss_mb is the process's high-water mark."""
+the peer's cost of one LCA iteration without doubling. peak_rss_mb is the process's high-water mark; cpu_seconds the process's CPU time per repeat (median), the
+figure that compares on a loaded machine."""
 import gzip, json, os, resource, sys, time
 
 import numpy as np
@@ -104,16 +105,17 @@ def loss_and_gradient():
 
 
 loss_and_gradient()
-times = []
+times, cpu_times = [], []
 for _ in range(repeats):
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for _ in range(per_repeat):
         loss_and_gradient()
     times.append(time.perf_counter() - start)
+    cpu_times.append(time.process_time() - cpu_start)
 seconds = sorted(times)[len(times) // 2]
 blas = os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3")
 blas_name = "openblas" if "openblas" in blas else "reference BLAS" if "/blas/" in blas else os.path.basename(os.path.dirname(blas))
 print(json.dumps({"backend": f"pytorch {torch.__version__} {blas_name} ({threads} thread{'s' if threads > 1 else ''})",
                   "parameters": sum(p.numel() for p in model.parameters()),
-                  "examples": examples, "seconds": seconds, "examples_per_second": examples * per_repeat / seconds,
+                  "examples": examples, "seconds": seconds, "cpu_seconds": sorted(cpu_times)[len(cpu_times) // 2], "examples_per_second": examples * per_repeat / seconds,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
