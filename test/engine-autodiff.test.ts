@@ -62,6 +62,14 @@ test('Conv with explicit asymmetric pads, unequal strides and a dilation', async
   }));
 });
 
+test('Conv with 8 input channels (the filter gradient as a Gemm per kernel offset): SAME stride 2, then a dilated, asymmetrically padded 3×2', async () => {
+  const ps = [scale([8, 7, 6]), parameter('W', [8, 8, 3, 3], 2), parameter('V', [2, 8, 3, 2], 4), parameter('b', [8], 3, 0.1)];
+  await expectGradients([8, 7, 6], ps, (g) => {
+    const strided = g.op('Conv', [scaled(g), 'W', 'b'], { auto_pad: attr.string('SAME_UPPER'), strides: attr.ints([2, 2]), kernel_shape: attr.ints([3, 3]) });
+    return g.op('Conv', [strided, 'V'], { pads: attr.ints([1, 0, 0, 2]), dilations: attr.ints([2, 1]) });
+  });
+});
+
 test('MaxPool with pads and overlapping windows', async () => {
   await expectGradients([2, 7, 7], [scale([2, 7, 7])], (g) => g.op('MaxPool', [scaled(g)], {
     kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]), pads: attr.ints([1, 1, 1, 1]),

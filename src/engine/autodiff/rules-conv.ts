@@ -34,12 +34,38 @@ const offsetsOf = (kernel: number[]): number[][] =>
   kernel.reduce<number[][]>((acc, k) => acc.flatMap((o) => Array.from({ length: k }, (_, i) => [...o, i])), [[]]);
 
 /**
+ * ∂W as a Conv of Xᵀ (C, N, …) by dYᵀ (M, N, …) as the filter, strides and dilations swapped, then sliced
+ * to the kernel's size (a remainder the forward stride skipped makes the result larger) and transposed back.
+ */
+function correlatedFilterGradient(g: GraphBuilder, x: string, dy: string, w: Window, inputSize: number[]): string {
+  const k = inputSize.length;
+  const swap = [1, 0, ...inputSize.map((_, i) => i + 2)];
+  const correlation = g.op('Conv', [g.transpose(x, swap), g.transpose(dy, swap)], {
+    strides: attr.ints(w.dilations), dilations: attr.ints(w.strides), pads: attr.ints(w.pads),
+  });
+  const reach = inputSize.map((s, i) => Math.floor((s + w.pads[i] + w.pads[i + k] - ((w.out[i] - 1) * w.strides[i] + 1)) / w.dilations[i]) + 1);
+  const fitted = reach.every((r, i) => r === w.kernel[i])
+    ? correlation
+    : g.op('Slice', [correlation, g.int64s(w.kernel.map(() => 0)), g.int64s(w.kernel), g.int64s(w.kernel.map((_, i) => i + 2))]);
+  return g.transpose(fitted, swap);
+}
+
+/**
+ * Where a Gemm per kernel offset pays: with under 8 input channels each is too narrow for MLAS (LeNet's
+ * first conv: 4× slower), and past 9 offsets the copies of X cost more than they save (LeNet's 5×5 second
+ * conv: no faster than the Conv).
+ */
+const perOffsetPays = (channels: number, kernel: number[]): boolean => channels >= 8 && kernel.reduce((a, b) => a * b, 1) <= 9;
+
+/**
  * ∂W[m, c, o] = Σ over the batch and the output positions p of dY[n, m, p] · X[n, c, p·stride + o·dilation]
  * (X padded): per kernel offset o, one Gemm of dY (M × N·P, channel-major) by the slice of the padded,
  * channel-major X that offset reads (C × N·P). A Conv of Xᵀ by dYᵀ as the filter computes the same sums
- * but as a product only |kernel| wide, at half the speed on ResNet-20's filters.
+ * but as a product only |kernel| wide, at half the speed on ResNet-20's 3×3 filters; it stays where
+ * perOffsetPays says no.
  */
 function filterGradient(g: GraphBuilder, x: string, dy: string, w: Window, inputSize: number[], [filters, channels]: number[]): string {
+  if (!perOffsetPays(channels, w.kernel)) return correlatedFilterGradient(g, x, dy, w, inputSize);
   const k = inputSize.length;
   const swap = [1, 0, ...inputSize.map((_, i) => i + 2)];
   const begin = w.pads.slice(0, k);
