@@ -110,6 +110,8 @@ export function gradientGraph(forward: OnnxModel, options: GradientOptions): Onn
     });
   }
 
+  // One Identity per gradient output, last and in parameter order: ORT starts its depth-first execution
+  // order from them, last first, which runs the backward pass layer by layer (session.ts).
   const outputs = options.parameters.map((p) => {
     const grad = gradientOf(p);
     const name = gradientName(p);

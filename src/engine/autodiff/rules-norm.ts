@@ -63,7 +63,8 @@ export const batchNormalization: OpRule = {
     let dx: string | undefined;
     if (ctx.needs(0)) {
       if (training(ctx)) {
-        const perValue = g.op('Div', [g.scalar(-channels), g.op('Cast', [g.op('Size', [node.inputs[0]])], { to: attr.int(1) })]); // −1/m
+        // −1/m from dy's size, not x's: reading x, even for its size, kept it alive from the forward until here.
+        const perValue = g.op('Div', [g.scalar(-channels), g.op('Cast', [g.op('Size', [dy])], { to: attr.int(1) })]);
         const perElement = (sum: string) => g.reshape(g.op('Mul', [gain, g.op('Mul', [sum, perValue])]), flat);
         dx = g.op('Add', [g.op('Mul', [dy, gain]), affine(g, normalised, perElement(dGamma), perElement(dBeta), channels)]);
       } else {
