@@ -2,6 +2,7 @@
 // matrix in parts (with per-class sums and saved gradients when asked). Iterations already written with the same settings are kept (a rerun resumes),
 // and a shard computes only its own contiguous rows, so shards need no coordinator.
 import fs from 'node:fs';
+import os from 'node:os';
 import { describeBackend, type BackendChoice } from '../backend/names.js';
 import { UsageError } from '../errors.js';
 import type { LossAndGradient, SegmentPoint } from '../lca/full-dataset.js';
@@ -284,8 +285,9 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
     `${(summary.seconds / summary.gradients).toFixed(3)} s each, ${summary.endpoint_gradients} at range starts)`, { ...summary });
   const estimate = timing.estimate(options.method, total, todo.length);
   if (estimate) {
+    const load = os.loadavg()[0];
     reporter.info(`estimate ${estimate.seconds.toFixed(1)} s vs actual ${summary.seconds.toFixed(1)} s (actual/estimate ${(summary.seconds / estimate.seconds).toFixed(2)}): ` +
-      `--dry-run's model (${estimate.splits} splits per row) on this compute's first gradients`, { estimated_seconds: estimate.seconds, seconds: summary.seconds });
+      `--dry-run's model (${estimate.splits} splits per row) on this compute's first gradients; load average ${load.toFixed(2)}`, { estimated_seconds: estimate.seconds, seconds: summary.seconds, load_average: load });
   }
   return summary;
 }

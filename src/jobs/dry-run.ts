@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { describeBackend } from '../backend/names.js';
 import os from 'node:os';
 import path from 'node:path';
-import { ASSUMED_SPLITS, gradientCount, loopSeconds, partBytes, partCount, type GradientSeconds } from '../lca/estimate.js';
+import { ASSUMED_SPLITS, gradientCount, loopSeconds, median, partBytes, partCount, wantsSample, type GradientSeconds } from '../lca/estimate.js';
 import type { SegmentPoint } from '../lca/full-dataset.js';
 import { rowCount, shardRange } from '../lca/schedule.js';
 import { subsetIndices } from '../lca/subset.js';
@@ -21,6 +21,7 @@ import { resolveRange, type ComputeOptions } from './compute.js';
 import { modelSource, openObjectives } from './model-source.js';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
+const spread = (timed: number[]) => (timed.length > 1 ? ` (${Math.min(...timed).toFixed(3)}–${Math.max(...timed).toFixed(3)})` : '');
 
 /** Bytes of one row in a part of this layout, and the fixed bytes of a part (schema, metadata, footer), measured. */
 async function measurePart(layout: RowLayout, metadata: Record<string, string>): Promise<{ row: number; part: number }> {
@@ -80,11 +81,15 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
     for (const o of objectives) await o.lossAndGradient(theta, at);
     return seconds(t);
   };
-  const measured: GradientSeconds = { first: await time(thetas[0]), endpoint: await time(thetas[1]), interior: 0 };
-  if (options.method !== 'first-order') {
-    const mid = thetas[0].map((x, i) => 0.5 * (x + thetas[1][i]));
-    measured.interior = await time(mid, { from: thetas[0], to: thetas[1], s: 0.5 });
+  const firstSeconds = await time(thetas[0]);
+  // Alternating θ_{a+1} and θ_a, and the midpoint: as many as lca/estimate.ts's wantsSample asks for.
+  const timed = { endpoint: [] as number[], interior: [] as number[] };
+  const mid = options.method === 'first-order' ? null : thetas[0].map((x, i) => 0.5 * (x + thetas[1][i]));
+  while (wantsSample(timed.endpoint) || (mid && wantsSample(timed.interior))) {
+    if (wantsSample(timed.endpoint)) timed.endpoint.push(await time(thetas[(timed.endpoint.length + 1) % 2]));
+    if (mid && wantsSample(timed.interior)) timed.interior.push(await time(mid, { from: thetas[0], to: thetas[1], s: 0.5 }));
   }
+  const measured: GradientSeconds = { first: firstSeconds, endpoint: median(timed.endpoint), interior: mid ? median(timed.interior) : 0 };
   for (const o of objectives) await o.dispose();
   const peakRss = process.resourceUsage().maxRSS * 1024;
 
@@ -120,8 +125,9 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
     ['gradients', count.endpoint + count.interior, `${count.endpoint} at iterates (one per row + one per range start), ${count.interior} inside segments; each over ${objectives.length === 2 ? 'training + validation' : 'training'} data`],
     ['setup_seconds', setup, 'data, engine and evaluation batches, measured'],
     ['first_gradient_seconds', measured.first, `measured at θ_${a} (warm-up included)`],
-    ['gradient_seconds', measured.endpoint, `measured at θ_${a + 1}`],
-    ['interior_gradient_seconds', measured.interior, options.method === 'first-order' ? 'not needed' : 'measured at the midpoint of the segment'],
+    ['gradient_seconds', measured.endpoint, `median of ${timed.endpoint.length} at θ_${a + 1} and θ_${a}${spread(timed.endpoint)}`],
+    ['interior_gradient_seconds', measured.interior, mid ? `median of ${timed.interior.length} at the midpoint of the segment${spread(timed.interior)}` : 'not needed'],
+    ['load_average', os.loadavg()[0], 'of this machine over the last minute, while measuring: a compute under another load takes longer or shorter'],
     ['estimated_seconds', loop, 'the compute loop, as `lca compute` times it'],
     ['estimated_wall_seconds', loop + setup, 'plus setup'],
     ['peak_memory_bytes', memory, `this dry run's peak RSS (same data and batches) + integrator ${integrator} + write buffer${workers > 1 ? `, × ${workers} workers` : ''}`],
@@ -130,7 +136,7 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   return {
     report: 'dry-run',
     context: { run, model: manifest.model.name, method: options.method, compute_backend: describeBackend(backend), range: mine ? `${mine[0]}:${mine[1] + 1}` : 'none' },
-    summary: { estimated_seconds: loop, estimated_wall_seconds: loop + setup, peak_memory_bytes: memory, disk_bytes: disk, dry_run_seconds: seconds(started) },
+    summary: { estimated_seconds: loop, estimated_wall_seconds: loop + setup, peak_memory_bytes: memory, disk_bytes: disk, load_average: os.loadavg()[0], dry_run_seconds: seconds(started) },
     tables: [{ name: 'estimate', columns: ['quantity', 'value', 'how'], rows: estimate }],
   };
 }

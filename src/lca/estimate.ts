@@ -25,6 +25,26 @@ export interface GradientSeconds {
   interior: number;
 }
 
+/**
+ * How many steady gradients a cost estimate times: one under a shared load can be off by half (a
+ * neighbour's job starts or stops), so cheap gradients are timed up to SAMPLES times each and the
+ * median taken; expensive ones (LeNet's full-data gradient takes minutes) stop once a kind's timings
+ * pass SAMPLE_SECONDS, after at least one.
+ */
+export const SAMPLES = 5;
+export const SAMPLE_SECONDS = 10;
+
+/** Whether to time one more gradient of a kind, given the seconds of those timed so far. */
+export const wantsSample = (timed: readonly number[]): boolean =>
+  timed.length === 0 || (timed.length < SAMPLES && timed.reduce((a, b) => a + b, 0) < SAMPLE_SECONDS);
+
+/** The median (the mean of the middle two for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length === 0 ? Number.NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** Seconds of the compute loop: the first evaluation at its own price, the rest at the steady prices. */
 export const loopSeconds = (count: GradientCount, s: GradientSeconds): number =>
   count.endpoint + count.interior === 0 ? 0 : s.first + (count.endpoint - 1) * s.endpoint + count.interior * s.interior;
