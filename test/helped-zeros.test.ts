@@ -44,6 +44,8 @@ test('helped counts "did not move" and "moved, zero gradient" apart, per iterati
 
   const svg = await svgFromSpec((await buildFigure('helped', await RunSource.open(run), {})).spec);
   assert.ok(svg.includes('moved, zero gradient') && svg.includes('did not move'), 'the figure draws both kinds of zero');
+  assert.ok(svg.includes('>moved, zero gradient</text>'), 'the legend spells the label out');
+  assert.deepEqual(svg.match(/…<\/text>/g), null, 'no label of the figure is cut short');
 });
 
 test('a run without weights.arrow leaves the split empty instead of guessing', async () => {

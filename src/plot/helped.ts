@@ -43,7 +43,7 @@ export async function helpedFigure(source: FigureSource): Promise<Figure> {
         encoding: {
           x: { field: 'iteration', type: 'quantitative', title: 'iteration t', scale: { nice: false } },
           y: { field: 'percent', type: 'quantitative', stack: 'zero', title: 'parameters (%)', scale: { domain: [0, 100] } },
-          color: { field: 'effect', type: 'nominal', sort: effects, scale: { domain: effects, range: colors }, legend: { title: null, orient: 'top' } },
+          color: { field: 'effect', type: 'nominal', sort: effects, scale: { domain: effects, range: colors }, legend: { title: null, orient: 'top', labelLimit: 240 } },
           order: { field: 'order' },
           tooltip: [{ field: 'iteration' }, { field: 'effect' }, { field: 'percent', format: '.2f' }],
         },
