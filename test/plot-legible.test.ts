@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { HELPED_COLOR, HURT_COLOR } from '../src/plot/colors.js';
 import { buildFigure } from '../src/plot/figures.js';
+import { labelledDomain } from '../src/plot/layers.js';
 import { svgFromSpec } from '../src/plot/render.js';
 import { RunSource } from '../src/jobs/run-source.js';
 import { writeAnalyzeRun } from './helpers/analyze-run.js';
@@ -45,6 +46,21 @@ for (const figure of ['layers', 'layer-helped', 'sync'] as const) {
     }
   });
 }
+
+test('layers: each share label fits between its bar and the frame, however long (layers that cancel: shares of 1,000 %)', () => {
+  const lcas = [-0.102, 0.1, 0, -0.05];
+  const labels = ['1020.0%', '−1000.0%', '0.0%', '500.0%'];
+  const [lo, hi] = labelledDomain(lcas, labels, 11, 560);
+  const px = (nats: number) => (nats * 560) / (hi - lo);
+  // A label's far side: its characters (at most 0.7 em each at 11 px) and its 3 px offset.
+  lcas.forEach((lca, i) => {
+    const room = lca > 0 ? px(hi - lca) : px(lca - lo);
+    assert.ok(room >= labels[i].length * 0.7 * 11 + 3, `${labels[i]}: ${room.toFixed(1)} px of room`);
+  });
+  // The margins are what the longest label on each side needs (7 and 8 characters), not more.
+  assert.ok(px(-0.102 - lo) < 7 * 0.7 * 11 + 8 && px(hi - 0.1) < 8 * 0.7 * 11 + 8, 'no more room than the labels need');
+  assert.deepEqual(labelledDomain([0, 0], ['0.0%', '0.0%'], 11), [-1, 1]);
+});
 
 test('layer-curves: at most 10 curves whatever the layer count, the rest summed and said so', async () => {
   const svg = await svgFromSpec((await buildFigure('layer-curves', await RunSource.open(runOf(100)), {})).spec);

@@ -21,7 +21,7 @@ import { resolveRange, type ComputeOptions } from './compute.js';
 import { modelSource, openObjectives } from './model-source.js';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
-const spread = (timed: number[]) => (timed.length > 1 ? ` (${Math.min(...timed).toFixed(3)}–${Math.max(...timed).toFixed(3)})` : '');
+const timings = (timed: number[]) => (timed.length > 1 ? `median of ${timed.length} (${Math.min(...timed).toFixed(3)}–${Math.max(...timed).toFixed(3)})` : 'one timing');
 
 /** Bytes of one row in a part of this layout, and the fixed bytes of a part (schema, metadata, footer), measured. */
 async function measurePart(layout: RowLayout, metadata: Record<string, string>): Promise<{ row: number; part: number }> {
@@ -125,8 +125,8 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
     ['gradients', count.endpoint + count.interior, `${count.endpoint} at iterates (one per row + one per range start), ${count.interior} inside segments; each over ${objectives.length === 2 ? 'training + validation' : 'training'} data`],
     ['setup_seconds', setup, 'data, engine and evaluation batches, measured'],
     ['first_gradient_seconds', measured.first, `measured at θ_${a} (warm-up included)`],
-    ['gradient_seconds', measured.endpoint, `median of ${timed.endpoint.length} at θ_${a + 1} and θ_${a}${spread(timed.endpoint)}`],
-    ['interior_gradient_seconds', measured.interior, mid ? `median of ${timed.interior.length} at the midpoint of the segment${spread(timed.interior)}` : 'not needed'],
+    ['gradient_seconds', measured.endpoint, `${timings(timed.endpoint)} at θ_${a + 1}${timed.endpoint.length > 1 ? ` and θ_${a}` : ''}`],
+    ['interior_gradient_seconds', measured.interior, mid ? `${timings(timed.interior)} at the midpoint of the segment` : 'not needed'],
     ['load_average', os.loadavg()[0], 'of this machine over the last minute, while measuring: a compute under another load takes longer or shorter'],
     ['estimated_seconds', loop, 'the compute loop, as `lca compute` times it'],
     ['estimated_wall_seconds', loop + setup, 'plus setup'],

@@ -6,20 +6,44 @@ import { layerBands, layerY } from './layer-axis.js';
 import type { VlSpec } from './render.js';
 import { tableRows, type FigureSource } from './source.js';
 
+const WIDTH = 560;
+/** Upper bound of a label character's width in em (DejaVu Sans: digits 0.64, '%' 0.95, '.' 0.32). */
+const LABEL_EM = 0.7;
+/** Pixels between a bar's end and its label's far side: the label's 3 px offset and a 4 px gap to the frame. */
+const LABEL_GAP = 7;
+
+/**
+ * The x domain that leaves room beyond every bar for its share label (helped and zero bars: left of
+ * the bar; hurt bars: right), however long: a share of 2,500 % (ResNet's layers cancel, so the total is
+ * small) needs more room than a fixed 25 % margin gave, and its label ran into the y axis.
+ */
+export function labelledDomain(lcas: readonly number[], labels: readonly string[], fontSize: number, width = WIDTH): [number, number] {
+  const lo = Math.min(0, ...lcas);
+  const hi = Math.max(0, ...lcas);
+  if (hi === lo) return [-1, 1];
+  const need = (side: (lca: number) => boolean) => Math.max(0, ...lcas.map((lca, i) => (side(lca) ? labels[i].length * LABEL_EM * fontSize + LABEL_GAP : 0)));
+  const [left, right] = [need((lca) => lca <= 0), need((lca) => lca > 0)];
+  // Pixels per nat = width / span, and the span grows by the margins it must hold: solve for it.
+  const span = (hi - lo) / (1 - Math.min(0.6, (left + right) / width));
+  return [lo - (left / width) * span, hi + (right / width) * span];
+}
+
+const shareLabel = (share: number) => `${(100 * share).toFixed(1)}%`; // as vega's '.1%' writes it
+
 export async function layersFigure(source: FigureSource): Promise<Figure> {
   const report = await source.report('layers');
   const rows = tableRows(report, 'layers');
   const order = rows.map((l) => l.layer as string);
   const layers = rows.map((l) => ({ ...l, effect: l.hurt ? 'hurt (LCA > 0)' : 'helped (LCA < 0)' }));
-  const lcas = rows.map((l) => l.lca as number);
-  const padded = [Math.min(0, ...lcas) * 1.25, Math.max(0, ...lcas) * 1.25]; // room for the labels
+  const { labelFontSize } = layerBands(order.length);
+  const padded = labelledDomain(rows.map((l) => l.lca as number), rows.map((l) => shareLabel(l.share as number)), labelFontSize);
   // Horizontal bars, first layer at the top: one band per layer keeps 41 (ResNet-20) or 100 layers legible.
   const y = layerY(order, 'layer (kernel and bias merged)');
   const x = { field: 'lca', type: 'quantitative', title: 'total LCA (nats)', scale: { domain: padded } };
   const spec: VlSpec = {
     title: title('Fig. 4 — LCA summed over training, per layer', source,
       `total ${num(report.summary.total_lca)} nats; ${report.summary.layers_hurt} layer(s) hurt overall; labels: share of the total. One run: no error bars`),
-    width: 560,
+    width: WIDTH,
     height: { step: layerBands(order.length).step },
     data: { values: layers },
     layer: [
@@ -35,7 +59,7 @@ export async function layersFigure(source: FigureSource): Promise<Figure> {
       // Share labels just beyond each bar's end: left of a bar that helped, right of one that hurt.
       ...[['datum.lca <= 0', 'right', -3], ['datum.lca > 0', 'left', 3]].map(([test, align, dx]) => ({
         transform: [{ filter: test }],
-        mark: { type: 'text', align, dx, baseline: 'middle', fontSize: layerBands(order.length).labelFontSize },
+        mark: { type: 'text', align, dx, baseline: 'middle', fontSize: labelFontSize },
         encoding: { y, x: { field: 'lca', type: 'quantitative' }, text: { field: 'share', format: '.1%' } },
       })),
       { data: { values: [{ x: 0 }] }, mark: { type: 'rule', color: '#333' }, encoding: { x: { field: 'x', type: 'quantitative' } } },
