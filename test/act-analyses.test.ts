@@ -51,7 +51,7 @@ test('overfitting: disagreeing cells per layer, their share of the validation hu
 });
 
 test('overfitting onset: none while the validation loss still falls, or when training stops falling', () => {
-  const base = { iterations: [0, 1], loss: [3, 2], endLoss: 1 };
+  const base = { iterations: [0, 1], end: 2, loss: [3, 2], endLoss: 1 };
   assert.equal(overfittingOnset({ ...base, valLoss: [3, 2], endValLoss: 1.5 }).iteration, null); // still falling at the end
   assert.equal(overfittingOnset({ ...base, valLoss: [3, 2], endValLoss: 2.5 }).iteration, 1);
   assert.equal(overfittingOnset({ ...base, loss: [3, 0.5], valLoss: [3, 2], endValLoss: 2.5 }).iteration, null); // train rose after θ_1
@@ -67,7 +67,7 @@ test('freeze: the first row of the in-band tail, its contribution after, FLOPs p
   ];
   const totals = [-5, -3, -0.99, -1.01, 0.02]; // Σ over layers per row; mean |·| = 10.02 / 5
   const r = freezePoints({
-    layers: ['a', 'b', 'c', 'd'], iterations: [10, 11, 12, 13, 14], series, band: 0.01, batchSize: 4, stepFlopsPerExample: 100,
+    layers: ['a', 'b', 'c', 'd'], iterations: [10, 11, 12, 13, 14], end: 15, series, band: 0.01, batchSize: 4, stepFlopsPerExample: 100,
     costs: [{ parameterGradient: 3, withInputGradient: 5 }, { parameterGradient: 1, withInputGradient: 1 }, { parameterGradient: 2, withInputGradient: 2 }, { parameterGradient: 7, withInputGradient: 7 }],
   });
   const epsilon = (0.01 * totals.reduce((a, x) => a + Math.abs(x), 0)) / 5; // 0.02004

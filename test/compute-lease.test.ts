@@ -10,7 +10,7 @@ import { acquireComputeLease, assertNoWriters, type ComputeClaim } from '../src/
 import { LEASE_TIMEOUT_MS } from '../src/store/lease.js';
 import type { ComputeSettings } from '../src/store/part-metadata.js';
 
-const settings: ComputeSettings = { method: 'adaptive', val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 1000, dataset_fingerprint: 'd', per_class: false, save_gradients: false, subset: null, subset_seed: null };
+const settings: ComputeSettings = { method: 'adaptive', val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 1000, dataset_fingerprint: 'd', per_class: false, save_gradients: false, subset: null, subset_seed: null, store: 'full', every: 1 };
 const claim = (rows: [number, number], changes: Partial<ComputeSettings> = {}, weights = 'a'.repeat(64)): ComputeClaim => ({ rows, settings: { ...settings, ...changes }, weights_sha256: weights });
 
 /** A lease file as another writer would leave it. */

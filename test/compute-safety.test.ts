@@ -96,7 +96,7 @@ test('a live compute with other settings holds the folder: a second is refused n
   const dir = lcaDir(where, 'adaptive');
   const holder = { host: os.hostname(), pid: process.pid, since: '2026-11-29T17:00:00.000Z', heartbeat: new Date().toISOString(), rows: [4, 7],
     settings: { method: 'adaptive', val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 5000, dataset_fingerprint: readManifest(where).dataset.fingerprint,
-      per_class: false, save_gradients: false, subset: null, subset_seed: null }, weights_sha256: 'f'.repeat(64) };
+      per_class: false, save_gradients: false, subset: null, subset_seed: null, store: 'full', every: 1 }, weights_sha256: 'f'.repeat(64) };
   fs.writeFileSync(path.join(dir, `.compute.${os.hostname()}.${process.pid}.lease`), JSON.stringify(holder));
   const result = compute(where, '--iterations', '4:8');
   assert.equal(result.code, 1);
@@ -110,7 +110,7 @@ test('a live compute with other settings holds the folder: a second is refused n
 
 test('a compute stops before its next part once the run is replaced under it (C8)', async () => {
   const where = copy('swapped');
-  const settings = { method: 'adaptive', val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 5000, dataset_fingerprint: 'x', per_class: false, save_gradients: false, subset: null, subset_seed: null } satisfies ComputeSettings;
+  const settings = { method: 'adaptive', val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 5000, dataset_fingerprint: 'x', per_class: false, save_gradients: false, subset: null, subset_seed: null, store: 'full', every: 1 } satisfies ComputeSettings;
   const claim = { rows: [4, 7] as [number, number], settings, weights_sha256: await weightsFingerprint(where) };
   const dirs = [lcaDir(where, 'adaptive'), path.join(lcaDir(where, 'adaptive'), 'gradients')];
   const guard = guardCompute(where, dirs, claim, { env: {} });

@@ -1,8 +1,8 @@
 // How far apart two computes of the same run are (e.g. ONNX Runtime and TF.js): the relative Frobenius
 // difference of their T×K LCA matrices, each one's grounding errors and splits, and the share of rows
 // that split alike. Streams both, row by row, so it needs no more memory than two rows.
-import { lcaDir, readLcaBatches } from '../store/lca-parts.js';
-import { readManifest } from '../store/manifest.js';
+import { ComputedRun } from '../store/computed-run.js';
+import type { Method } from '../lca/integrate.js';
 
 export interface Grounding {
   /** Worst |ΔL − Σ LCA| over rows that stopped doubling before the cap (32 splits). */
@@ -22,9 +22,10 @@ export interface EngineDiff {
 interface Row { lca: Float32Array; error: number; splits: number }
 
 async function* rowsOf(run: string, method: string): AsyncGenerator<Row> {
-  const manifest = readManifest(run);
-  const { variables, parameters } = manifest.model;
-  for await (const batch of readLcaBatches(lcaDir(run, method), 0, manifest.training.iterations - 1)) {
+  const computed = await ComputedRun.open(run, { method: method as Method }); // an unknown name: "no LCA computed with --method"
+  computed.requireStore('full', 'comparing the LCA matrices of two computes');
+  const { variables, parameters } = computed.manifest.model;
+  for await (const batch of computed.batches([0, computed.manifest.training.iterations - 1])) {
     const errors = batch.scalar('error');
     const splits = batch.scalar('splits');
     for (let r = 0; r < batch.numRows; r++) {

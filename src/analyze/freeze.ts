@@ -12,7 +12,9 @@ export interface LayerCost {
 
 export interface FreezeInput {
   layers: string[];
+  /** Each row's first iteration, and the iterate after the last row: a row spans the iterations up to the next (--every). */
   iterations: number[];
+  end: number;
   /** series[g][t]: layer g's LCA at row t, [G][T]. */
   series: Float64Array[];
   costs: LayerCost[];
@@ -62,12 +64,13 @@ export function freezePoints(input: FreezeInput): FreezeResult {
       lca += x[t];
       if (t >= from) lcaAfter += x[t];
     }
-    const frozen = T - from;
+    const frozen = from < T ? input.end - iterations[from] : 0; // iterations, not rows: a row may be a block (--every)
     const steps = frozen * input.batchSize;
     return {
       name, frozenFrom: from < T ? iterations[from] : null, iterationsFrozen: frozen, lca, lcaAfter,
       flopsSaved: steps * input.costs[g].parameterGradient, flopsSavedMax: steps * input.costs[g].withInputGradient,
     };
   });
-  return { epsilon, total, trainingFlops: T * input.batchSize * input.stepFlopsPerExample, layers };
+  const trained = T > 0 ? input.end - iterations[0] : 0;
+  return { epsilon, total, trainingFlops: trained * input.batchSize * input.stepFlopsPerExample, layers };
 }

@@ -2,7 +2,7 @@
 // hurt overall (paper Section 4: ResNet's first and last layers), and the per-iteration curve of each
 // layer (each layer's own "loss curve", Section 5; the original's `helped_by_layer`, §8.2).
 import type { Selection } from './groups.js';
-import type { Fold, LcaRow } from './rows.js';
+import { variableTotal, type Fold, type LcaRow } from './rows.js';
 
 export interface LcaTotal {
   name: string;
@@ -16,27 +16,25 @@ export interface LayersResult {
   layers: LcaTotal[];
   variables: LcaTotal[];
   iterations: number[];
+  /** The iterate after the last row (rows may be blocks of iterations: --every). */
+  end: number;
   /** Per layer, its LCA at each iteration: series[g][t], [G][T]. */
   series: Float64Array[];
-}
-
-export function sumValues(values: Float32Array): number {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i];
-  return sum;
 }
 
 export function layersFold({ variables, groups }: Selection): Fold<LayersResult> {
   const sums = new Float64Array(variables.length);
   const rows: Float64Array[] = []; // [T][variables]
   const iterations: number[] = [];
+  let end = 0;
   return {
     add(row: LcaRow) {
       const perVariable = new Float64Array(variables.length);
-      for (let k = 0; k < variables.length; k++) perVariable[k] = sumValues(row.variable(k));
+      for (let k = 0; k < variables.length; k++) perVariable[k] = variableTotal(row, k);
       for (let k = 0; k < variables.length; k++) sums[k] += perVariable[k];
       rows.push(perVariable);
       iterations.push(row.iteration);
+      end = row.iteration + (row.span ?? 1);
     },
     result() {
       const total = sums.reduce((a, b) => a + b, 0);
@@ -51,6 +49,7 @@ export function layersFold({ variables, groups }: Selection): Fold<LayersResult>
         layers,
         variables: variables.map((v, k) => ({ name: v.name, parameters: v.size, lca: sums[k], share: share(sums[k]) })),
         iterations,
+        end,
         series,
       };
     },

@@ -2,6 +2,7 @@
 // §8.1): each variable's LCA summed over every axis but the last, and, within a layer (--merge), the
 // bias and batch-norm γ/β of the same unit added — by unit index, not by assuming [kernel, bias] pairs.
 import { UsageError } from '../errors.js';
+import { unitsOf } from '../lca/aggregate.js';
 import type { Selection } from './groups.js';
 import type { Fold, LcaRow } from './rows.js';
 
@@ -11,8 +12,6 @@ export interface NeuronLayer {
   units: Float64Array;
 }
 
-/** The last axis is the unit: Dense kernels are (in, out), conv kernels (h, w, in, out); a scalar is one unit. */
-export const unitsOf = (shape: readonly number[]): number => shape.at(-1) ?? 1;
 
 /** Adds values (C order, last axis = unit) into sums[unit]; rows of the last axis walk contiguously. */
 export function addPerUnit(values: Float32Array, sums: Float64Array): void {
@@ -34,7 +33,7 @@ export function neuronsFold({ variables, groups }: Selection): Fold<NeuronLayer[
   });
   return {
     add(row: LcaRow) {
-      groups.forEach((g, j) => g.members.forEach((k) => addPerUnit(row.variable(k), layers[j].units)));
+      groups.forEach((g, j) => g.members.forEach((k) => addPerUnit(row.units?.(k) ?? row.variable(k), layers[j].units)));
     },
     result: () => layers,
   };

@@ -3,8 +3,7 @@
 // training loss but hurt the validation loss, their share, and the iteration from which the validation
 // loss rises while the training loss falls. Definitions: docs/analysis.md, `overfitting`.
 import type { Selection } from './groups.js';
-import { sumValues } from './layers.js';
-import type { Fold, LcaRow } from './rows.js';
+import { variableTotal, type Fold, type LcaRow } from './rows.js';
 
 /** The per-iteration series the analysis needs; every [T] array is indexed like `iterations`. */
 export interface OverfittingSeries {
@@ -13,18 +12,20 @@ export interface OverfittingSeries {
   /** train[g][t], val[g][t]: layer g's LCA of the training and of the validation loss at row t, [G][T]. */
   train: Float64Array[];
   val: Float64Array[];
-  /** L(θ_t) and L_val(θ_t) at the rows' starting iterates, and at θ_{last+1}. */
+  /** L(θ_t) and L_val(θ_t) at the rows' starting iterates, and at θ_end. */
   loss: number[];
   valLoss: number[];
   endLoss: number;
   endValLoss: number;
+  /** The iterate after the last row: θ_end, where endLoss is taken (rows may be blocks: --every). */
+  end: number;
 }
 
 /** Reads the rows: the training LCA from the matrix, the validation LCA from its per-variable sums. */
 export function overfittingFold({ variables, groups }: Selection, valColumn: (variable: string) => string): Fold<OverfittingSeries> {
   const s: OverfittingSeries = {
     layers: groups.map((g) => g.name), iterations: [], train: [], val: [], loss: [], valLoss: [],
-    endLoss: Number.NaN, endValLoss: Number.NaN,
+    endLoss: Number.NaN, endValLoss: Number.NaN, end: 0,
   };
   const trainRows: Float64Array[] = [];
   const valRows: Float64Array[] = [];
@@ -34,7 +35,7 @@ export function overfittingFold({ variables, groups }: Selection, valColumn: (va
       const val = new Float64Array(groups.length);
       groups.forEach((g, j) => {
         for (const k of g.members) {
-          train[j] += sumValues(row.variable(k));
+          train[j] += variableTotal(row, k);
           val[j] += row.scalar(valColumn(variables[k].name));
         }
       });
@@ -45,6 +46,7 @@ export function overfittingFold({ variables, groups }: Selection, valColumn: (va
       s.valLoss.push(row.scalar('val_loss'));
       s.endLoss = row.scalar('next_loss');
       s.endValLoss = row.scalar('val_next_loss');
+      s.end = row.iteration + (row.span ?? 1);
     },
     result() {
       s.train = groups.map((_, j) => Float64Array.from(trainRows, (r) => r[j]));
@@ -99,8 +101,8 @@ export interface Onset {
  * the validation loss ends above it (t* is not the last iterate) while the training loss ends below
  * its value at t*; otherwise there is none and `iteration` is null.
  */
-export function overfittingOnset(s: Pick<OverfittingSeries, 'iterations' | 'loss' | 'valLoss' | 'endLoss' | 'endValLoss'>): Onset {
-  const iterates = [...s.iterations, s.iterations.length > 0 ? s.iterations[s.iterations.length - 1] + 1 : 0];
+export function overfittingOnset(s: Pick<OverfittingSeries, 'iterations' | 'end' | 'loss' | 'valLoss' | 'endLoss' | 'endValLoss'>): Onset {
+  const iterates = [...s.iterations, s.end];
   const val = [...s.valLoss, s.endValLoss];
   const train = [...s.loss, s.endLoss];
   let best = 0;

@@ -3,6 +3,8 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { FORMATS, render, type Format } from '../report/format.js';
+import { STORES, type Store } from '../lca/aggregate.js';
+import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_SPLITS, DEFAULT_TOLERANCE, type Method } from '../lca/integrate.js';
 import type { BackendChoice } from '../backend/names.js';
 import { backendOption, examples, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption, writeOut } from './common.js';
@@ -32,6 +34,8 @@ interface ComputeFlags {
   force?: boolean;
   breakLock?: boolean;
   dryRun?: boolean;
+  store: Store;
+  every: number;
   format?: Format;
   logLevel: LogLevel;
 }
@@ -39,7 +43,7 @@ interface ComputeFlags {
 export const computeCommand = () =>
   new Command('compute')
     .description('integrate full-training-set gradients along the saved path and write the T×K LCA matrix')
-    .addHelpText('after', examples('lca compute --run runs/fc 2> compute.log', 'lca compute --run runs/fc --iterations 0:50 --workers 2'))
+    .addHelpText('after', examples('lca compute --run runs/fc 2> compute.log', 'lca compute --run runs/fc --iterations 0:50 --workers 2', 'lca compute --run runs/resnet --store layers --every 10'))
     .requiredOption('-r, --run <dir>', 'run directory made by `lca train`')
     .addOption(methodOption().default('adaptive'))
     .option('--val', 'also integrate the validation loss; the larger error drives splitting')
@@ -60,6 +64,8 @@ export const computeCommand = () =>
     .option('--data-dir <dir>', 'folder with the dataset files, if not where training found them')
     .option('--force', 'discard results already computed with this method and recompute')
     .option('--break-lock', 'ignore (and remove) other computes\' leases on this method folder, e.g. of a cancelled job on another host whose lease is not stale yet')
+    .addOption(new Option('--store <what>', 'what a row keeps, for models whose T×K matrix does not fit: full (every parameter), units (per output unit), layers (one sum per variable); reports that need every parameter refuse units and layers').choices(STORES).default('full'))
+    .option('--every <k>', 'one row per block of k iterations from 0, its LCA, loss change and error summed (rows stay grounded); not with --shard or --workers', parsePositiveInteger, 1)
     .option('--dry-run', 'print the estimated seconds, peak memory and disk for these flags (one measured gradient) and compute nothing')
     .addOption(new Option('-f, --format <format>', '--dry-run: output format (default: table on a terminal, tsv otherwise)').choices(FORMATS))
     .addOption(logLevelOption())
@@ -72,8 +78,10 @@ export const computeCommand = () =>
         subset: flags.subset, subsetSeed: flags.subsetSeed, allowEvalBatchChange: !!flags.allowEvalBatchChange,
         iterations: range ? [range[0], last!] as [number, number] : undefined, shard: flags.shard ?? shardFromEnv(process.env) ?? undefined,
         tolerance: flags.tolerance, maxSplits: flags.maxSplits, evalBatchSize: flags.evalBatchSize, partSize: flags.partSize,
+        store: flags.store, every: flags.every,
         backend: flags.backend, threads: flags.threads, dataDir: flags.dataDir, force: !!flags.force, breakLock: !!flags.breakLock, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
       };
+      if (flags.workers !== undefined && flags.every > 1) throw new UsageError(`--workers with --every ${flags.every}: workers split rows, not blocks; compute the blocks in one process`);
       if (flags.dryRun) {
         const { runDryRun } = await import('../jobs/dry-run.js');
         writeOut(render(await runDryRun({ ...options, workers: flags.workers }), flags.format ?? (process.stdout.isTTY ? 'table' : 'tsv')));

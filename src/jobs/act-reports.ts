@@ -49,7 +49,7 @@ export async function freezeAnalysis(open: OpenRun, band: number): Promise<Repor
   });
   const layers = await open.fold(layersFold(selection));
   const result = freezePoints({
-    layers: layers.layers.map((l) => l.name), iterations: layers.iterations, series: layers.series, costs,
+    layers: layers.layers.map((l) => l.name), iterations: layers.iterations, end: layers.end, series: layers.series, costs,
     batchSize: config.batch_size, stepFlopsPerExample: stepFlops(flops), band,
   });
   return freezeReport(result, band, { ...open.where, batch_size: config.batch_size });

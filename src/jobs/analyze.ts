@@ -12,13 +12,14 @@ import { selectVariables, type Merge, type Selection } from '../analyze/groups.j
 import { helpedFold } from '../analyze/helped.js';
 import { stillCounter, type StillCounts } from '../analyze/still.js';
 import { layersFold } from '../analyze/layers.js';
-import type { ReportName } from '../analyze/report-names.js';
+import { REPORT_NEEDS, type ReportName } from '../analyze/report-names.js';
 import { neuronsFold } from '../analyze/neurons.js';
 import { directionChangeCounter, oscillationRates, signChangeFold, type SignChanges } from '../analyze/oscillations.js';
-import type { Fold, LcaRow } from '../analyze/rows.js';
+import { sumValues, type Fold, type LcaRow } from '../analyze/rows.js';
+import type { Store } from '../lca/aggregate.js';
 import { classLayerFold, groupedSynchronization, synchronization } from '../analyze/sync.js';
 import { secondMomentFold, tailsFold } from '../analyze/tails.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import type { Method } from '../lca/integrate.js';
 import { describeSubset } from '../lca/subset.js';
 import type { Report } from '../report/format.js';
@@ -26,7 +27,7 @@ import { freezeAnalysis, overfittingAnalysis } from './act-reports.js';
 import { classSyncReport, concentrationReport, syncReport, tailsReport } from '../report/analyses.js';
 import { acrossRunsReport, errorReport, helpedReport, layersReport, neuronsReport, oscillationsReport } from '../report/tables.js';
 import type { RowBatch } from '../store/arrow-rows.js';
-import { ComputedRun, nonFiniteRows, rowsIn, type ScalarRow } from '../store/computed-run.js';
+import { ComputedRun, nonFiniteRows, rowsIn, storeContext, type ScalarRow } from '../store/computed-run.js';
 import { gradientsDir, readGradientBatches } from '../store/gradients.js';
 import { isSynthetic } from '../store/manifest.js';
 import { rowsContext } from '../store/steps.js';
@@ -57,21 +58,39 @@ export interface AnalyzeOptions {
 
 export const ANALYSIS_DEFAULTS = { merge: 'bias' as Merge, top: 20, neuronsTop: 5, draws: 1000, seed: 0, sample: 100_000, band: 0.01 };
 
+/** What the batches' rows hold (`lca compute --store`, `--every`): variable names find the `layers` sums, T ends the last block. */
+interface StoredRows {
+  store: Store;
+  every: number;
+  names: readonly string[];
+  T: number;
+}
+
+const EVERY_PARAMETER: StoredRows = { store: 'full', every: 1, names: [], T: Infinity };
+
 /**
  * Feeds the rows first … last of a stream of row batches (LCA parts, or saved gradients) to a fold.
- * With a selection, the fold's variable k is the selection's k-th variable.
+ * With a selection, the fold's variable k is the selection's k-th variable. Aggregated parts give the
+ * folds sums (and per-unit sums) only: reports are gated on the store before they fold (REPORT_NEEDS).
  */
-async function foldBatches<R>(batches: AsyncIterable<RowBatch>, range: [number, number], fold: Fold<R>, selection?: Selection): Promise<R> {
+async function foldBatches<R>(batches: AsyncIterable<RowBatch>, range: [number, number], fold: Fold<R>, selection?: Selection, stored = EVERY_PARAMETER): Promise<R> {
   const source = selection?.source;
+  const column = (index: number) => (source ? source[index] : index);
   for await (const { batch, r, iteration } of rowsIn(batches, range)) {
+    const vector = (k: number) => {
+      const size = batch.vector(k).length / batch.numRows;
+      return batch.vector(k).subarray(r * size, (r + 1) * size);
+    };
     const row: LcaRow = {
       iteration,
+      span: Math.min(stored.every, stored.T - iteration),
       scalar: (name) => batch.scalar(name)[r],
       variable: (index) => {
-        const k = source ? source[index] : index;
-        const size = batch.vector(k).length / batch.numRows;
-        return batch.vector(k).subarray(r * size, (r + 1) * size);
+        if (stored.store !== 'full') throw new Error(`a fold asked for every parameter of --store ${stored.store} parts`);
+        return vector(column(index));
       },
+      ...(stored.store === 'layers' ? { variableSum: (index: number) => batch.scalar(stored.names[column(index)])[r] } : {}),
+      ...(stored.store === 'units' ? { units: (index: number) => vector(column(index)), variableSum: (index: number) => sumValues(vector(column(index))) } : {}),
     };
     fold.add(row);
   }
@@ -104,6 +123,8 @@ function context(computed: ComputedRun) {
     ...rowsContext(manifest),
     // An approximate LCA says so wherever its numbers go (lca compute --subset).
     ...(settings.subset !== null ? { subset: describeSubset({ count: settings.subset, of: manifest.dataset.train_count }) } : {}),
+    // Aggregated parts (lca compute --store, --every): what a row holds and how many iterations it sums.
+    ...storeContext(settings),
     // Rows of a diverged training (NaN or Inf) make every sum over them NaN: name them.
     ...(nonFinite ? { non_finite_rows: nonFinite } : {}),
   };
@@ -124,8 +145,10 @@ export async function openRun(run: string, options: Omit<AnalyzeOptions, 'run' |
   if (!options.iterations && (computed.range[0] > 0 || computed.range[1] < rows - 1)) {
     options.reporter?.warn(`${run}: LCA is computed for iterations ${computed.range[0]}:${computed.range[1] + 1} of 0:${rows} only; this report covers those`);
   }
-  const selection = selectVariables(computed.manifest.model.variables, options.merge ?? ANALYSIS_DEFAULTS.merge, options.layers);
-  return { computed, where: context(computed), selection, fold: (f) => foldBatches(computed.batches(), computed.range, f, selection) };
+  const { variables } = computed.manifest.model;
+  const selection = selectVariables(variables, options.merge ?? ANALYSIS_DEFAULTS.merge, options.layers);
+  const stored: StoredRows = { store: computed.store, every: computed.every, names: variables.map((v) => v.name), T: rows };
+  return { computed, where: context(computed), selection, fold: (f) => foldBatches(computed.batches(), computed.range, f, selection, stored) };
 }
 
 // Gradient sign changes (the original's "gradient crosses 0", conventions §8.2) need ∇L at every θ_t.
@@ -171,6 +194,15 @@ export function groundingOf(computed: ComputedRun): Grounding {
   return groundingOfRows(computed.scalarRows(), computed.settings.tolerance);
 }
 
+/**
+ * Why these parts cannot give `report`, in one line, or null: reports gated on the store (REPORT_NEEDS),
+ * and oscillations, which counts weight direction changes per iteration against LCA sign changes per row.
+ */
+export function reportLacks(computed: ComputedRun, report: ReportName): string | null {
+  const what = `analyze --report ${report}`;
+  return computed.storeLacks(REPORT_NEEDS[report], what) ?? (report === 'oscillations' ? computed.blocksLack(what) : null);
+}
+
 /** A report on one run, with a warning when its rows are poorly grounded (issue 13: bad grounding must not go unflagged). */
 export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
   const open = await openRun(options.run, options);
@@ -181,6 +213,8 @@ export async function runAnalysis(options: AnalyzeOptions): Promise<Report> {
 
 async function analysis(options: AnalyzeOptions, open: OpenRun): Promise<Report> {
   const { computed, where, selection, fold } = open;
+  const lacks = reportLacks(computed, options.report);
+  if (lacks) throw new InputError(lacks);
   const classes = computed.classCounts.length;
   const seed = options.seed ?? ANALYSIS_DEFAULTS.seed;
   switch (options.report) {
@@ -262,6 +296,7 @@ export async function runAcrossRuns(options: AcrossOptions): Promise<Report> {
   const all = [...runs, ...vs];
   const opened: OpenRun[] = [];
   for (const run of all) opened.push(await openRun(run, options));
+  for (const open of opened) open.computed.requireStore(REPORT_NEEDS[report], `analyze --report ${report}`);
   checkSameVariables(all.map((run, i) => ({ run, variables: opened[i].computed.manifest.model.variables })));
   const numbers: Map<string, number>[] = [];
   for (let i = 0; i < all.length; i++) numbers.push(await runNumbers(opened[i], report));

@@ -7,13 +7,14 @@ import { describeBackend, type BackendChoice } from '../backend/names.js';
 import { UsageError } from '../errors.js';
 import type { LossAndGradient, SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
+import { blockAccumulator, blockEndOf, storedVector, variableSums, type Store } from '../lca/aggregate.js';
 import { checkIterationRange, rowCount, shardRange, type Shard } from '../lca/schedule.js';
 import { describeSubset, subsetIndices, type Subset } from '../lca/subset.js';
 import { gradientsDir, gradientsLayout } from '../store/gradients.js';
 import { assertNoWriters } from '../store/compute-lease.js';
 import { checkParts, weightsCheck, type WeightsCheck } from '../store/computed-run.js';
 import { classColumn, classVariableColumn, createPartWriter, lcaDir, lcaLayout, valVariableColumn, type PartWriter } from '../store/lca-parts.js';
-import { MANIFEST_FILE, readManifest, type Manifest, type ManifestVariable } from '../store/manifest.js';
+import { MANIFEST_FILE, readManifest, type Manifest } from '../store/manifest.js';
 import { checkManifest } from '../store/manifest-check.js';
 import { partMetadataRecord, type ComputeSettings, type PartMetadata } from '../store/part-metadata.js';
 import { formatRanges, missingRanges } from '../store/ranges.js';
@@ -39,6 +40,9 @@ export interface ComputeOptions {
   iterations?: [number, number];
   /** Compute only this shard's contiguous share of those rows. */
   shard?: Shard;
+  /** What a stored row keeps (default full) and how many iterations it sums (default 1): lca/aggregate.ts. */
+  store?: Store;
+  every?: number;
   tolerance: number;
   maxSplits: number;
   evalBatchSize?: number;
@@ -80,17 +84,19 @@ function checkBatchStatistics(manifest: Manifest, options: ComputeOptions, evalB
   }
 }
 
+/** --every k: rows are blocks k·j … k·j + k − 1 from iteration 0, so the range must start and end on block edges. */
+export function checkBlocks(every: number, [first, last]: [number, number], T: number, shard: Shard | undefined): void {
+  if (!Number.isInteger(every) || every < 1) throw new UsageError(`--every ${every}: must be a positive integer`);
+  if (every === 1) return;
+  if (shard) throw new UsageError(`--every ${every} with a shard (${shard.source}): shards split rows, not blocks; compute the blocks in one process or use --iterations ranges on block edges`);
+  if (first % every !== 0 || ((last + 1) % every !== 0 && last !== T - 1)) {
+    throw new UsageError(`--every ${every}: --iterations ${first}:${last + 1} must start on a multiple of ${every} and end on one (or at ${T})`);
+  }
+}
+
 export function resolveRange(manifest: Manifest, range: [number, number] | undefined, run: string): [number, number] {
   return checkIterationRange(run, range ?? [0, manifest.training.iterations - 1], manifest.training.iterations);
 }
-
-/** Per-variable sums of one LCA vector, in manifest order. */
-const variableSums = (variables: readonly ManifestVariable[], lca: Float64Array): number[] =>
-  variables.map((v) => {
-    let sum = 0;
-    for (let i = v.offset; i < v.offset + v.size; i++) sum += lca[i];
-    return sum;
-  });
 
 export async function runCompute(options: ComputeOptions): Promise<ComputeSummary> {
   const { run, reporter } = options;
@@ -114,7 +120,10 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
     save_gradients: !!options.saveGradients,
     subset: subset?.count ?? null,
     subset_seed: subset?.seed ?? null,
+    store: options.store ?? 'full',
+    every: options.every ?? 1,
   };
+  checkBlocks(settings.every, [first, last], manifest.training.iterations, options.shard);
   if (options.force && options.shard) {
     throw new UsageError(`--force with a shard (${options.shard.source}) would delete the other shards' parts; remove ${dir} once before starting the shards`);
   }
@@ -204,7 +213,8 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
     };
   };
 
-  const layout = lcaLayout(variables, options.val, classes);
+  const layout = lcaLayout(variables, options.val, classes, settings);
+  const blocks = blockAccumulator(manifest.model.parameters, blockEndOf(settings.every, manifest.training.iterations)); // every 1: each row its own block
   const partMetadata: PartMetadata = {
     kind: 'lca',
     settings,
@@ -231,7 +241,7 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
         if (from) {
           const t = iterate.iteration - 1;
           if (!part) {
-            const partLast = Math.min(b, t + options.partSize - 1);
+            const partLast = Math.min(b, t + options.partSize * settings.every - 1); // a block's end, by checkBlocks
             // The gradient part holds the iterates the rows start from, and θ_T too when the rows reach the end.
             const gradients = settings.save_gradients ? createPartWriter(gradientDir, t, partLast === T - 1 ? T : partLast, gradientLayout, gradientMetadata) : null;
             part = { writer: createPartWriter(dir, t, partLast, layout, metadata), gradients, last: partLast };
@@ -257,7 +267,9 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
             put((column) => classColumn(c, column), driving + c);
             variableSums(variables, result.lca[driving + c]).forEach((sum, v) => (row[classVariableColumn(c, variables[v].name)] = sum));
           }
-          await part.writer.append(row, result.lca[0]);
+          if (settings.store === 'layers') variableSums(variables, result.lca[0]).forEach((sum, v) => (row[variables[v].name] = sum));
+          const block = blocks.add(row, result.lca[0]);
+          if (block) await part.writer.append(block.scalars, storedVector(settings.store, variables, block.lca));
           await part.gradients?.append({ iteration: t, loss: from.evaluation.losses[0] }, from.evaluation.gradients[0]);
           summary.computed++;
           progress.update(summary.computed, total);

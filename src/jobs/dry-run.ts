@@ -17,11 +17,15 @@ import { createPartWriter, lcaDir, lcaLayout, listParts, readLcaBatches } from '
 import { missingRanges } from '../store/ranges.js';
 import { readManifest } from '../store/manifest.js';
 import { readIterates } from '../store/weights.js';
-import { resolveRange, type ComputeOptions } from './compute.js';
+import { checkBlocks, resolveRange, type ComputeOptions } from './compute.js';
+import { blockCount } from '../lca/aggregate.js';
 import { modelSource, openObjectives } from './model-source.js';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 const timings = (timed: number[]) => (timed.length > 1 ? `median of ${timed.length} (${Math.min(...timed).toFixed(3)}–${Math.max(...timed).toFixed(3)})` : 'one timing');
+
+/** Rows written for these ranges: one per block of `every` iterations (ranges start on block edges). */
+const storedRows = (ranges: readonly [number, number][], every: number) => ranges.reduce((n, [a, b]) => n + blockCount(a, b, every), 0);
 
 /** Bytes of one row in a part of this layout, and the fixed bytes of a part (schema, metadata, footer), measured. */
 async function measurePart(layout: RowLayout, metadata: Record<string, string>): Promise<{ row: number; part: number }> {
@@ -55,6 +59,7 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const started = performance.now();
   const manifest = readManifest(run);
   const [first, last] = resolveRange(manifest, options.iterations, run);
+  checkBlocks(options.every ?? 1, [first, last], manifest.training.iterations, options.shard);
   const dir = lcaDir(run, options.method);
   const mine = options.shard ? shardRange(first, last, options.shard) : [first, last] as [number, number];
   const todo = !mine ? [] : options.force ? [mine] : missingRanges(listParts(dir), mine[0], mine[1]);
@@ -103,17 +108,19 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const count = gradientCount(options.method, rows, todo.length, splits);
   const K = manifest.model.parameters;
   const classes = options.perClass ? train.classCounts.length : 0;
-  const layout = lcaLayout(manifest.model.variables, options.val, classes);
+  const stored = { store: options.store ?? 'full', every: options.every ?? 1 };
+  const layout = lcaLayout(manifest.model.variables, options.val, classes, stored);
   const metadata = { 'lca.kind': 'lca', 'lca.variables': JSON.stringify(manifest.model.variables), 'lca.compute': '{}' };
   const lcaPart = await measurePart(layout, metadata);
-  const parts = partCount(todo, options.partSize);
-  let disk = partBytes(rows, parts, lcaPart.row, lcaPart.part);
+  // With --every k a stored row is a block of k iterations, and a part holds --part-size blocks.
+  const parts = partCount(todo, options.partSize * stored.every);
+  let disk = partBytes(storedRows(todo, stored.every), parts, lcaPart.row, lcaPart.part);
   if (options.saveGradients) {
     const g = await measurePart(gradientsLayout(manifest.model.variables), metadata);
     disk += partBytes(rows + (mine && mine[1] === manifest.training.iterations - 1 ? 1 : 0), parts, g.row, g.part);
   }
   // Beyond this process's peak, a compute holds the integrator's sums (3 float64 vectors per loss, Simpson) and a batch of rows being written.
-  const integrator = objectives.length * (3 * 8 * K) + 8 * K;
+  const integrator = objectives.length * (3 * 8 * K) + 2 * 8 * K; // and the row's LCA and its block's sum
   const memory = workers * (peakRss + integrator + rowsPerBatch(layout) * lcaPart.row);
   const splitNote = options.method === 'first-order' ? 'first-order: ∇L(θ_t) only'
     : options.method === 'simpson' ? 'simpson: the midpoint and θ_{t+1}'
@@ -131,7 +138,7 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
     ['estimated_seconds', loop, 'the compute loop, as `lca compute` times it'],
     ['estimated_wall_seconds', loop + setup, 'plus setup'],
     ['peak_memory_bytes', memory, `this dry run's peak RSS (same data and batches) + integrator ${integrator} + write buffer${workers > 1 ? `, × ${workers} workers` : ''}`],
-    ['disk_bytes', disk, `${parts} part(s) × ${lcaPart.part} fixed + ${rows} row(s) × ${lcaPart.row}${options.saveGradients ? ', with gradients' : ''}`],
+    ['disk_bytes', disk, `${parts} part(s) × ${lcaPart.part} fixed + ${storedRows(todo, stored.every)} row(s) × ${lcaPart.row} (--store ${stored.store}${stored.every > 1 ? `, --every ${stored.every}` : ''})${options.saveGradients ? ', with gradients' : ''}`],
   ];
   return {
     report: 'dry-run',

@@ -11,10 +11,12 @@ import { trainConfig } from '../store/manifest.js';
 import { rowsDescription } from '../store/steps.js';
 import type { Method } from '../lca/integrate.js';
 import type { Figure } from '../plot/figure.js';
-import { buildFigure, FIGURES } from '../plot/figures.js';
+import { buildFigure, FIGURES, type FigureName } from '../plot/figures.js';
+import { FIGURE_NEEDS } from '../plot/names.js';
 import { compileSpec, svgFromVega } from '../plot/render.js';
 import type { Cell, Report, Table } from '../report/format.js';
 import { canFreeze } from './act-reports.js';
+import { reportLacks } from './analyze.js';
 import type { Reporter } from './reporter.js';
 import { RunSource } from './run-source.js';
 
@@ -112,21 +114,34 @@ interface Rendered {
   vega: Record<string, unknown>;
 }
 
+/** Figures the run's stored LCA cannot give (`lca compute --store layers|units`), as one visible note; '' when none. */
+function skippedFiguresHtml(source: RunSource): string {
+  const skipped = FIGURES.filter((f) => source.computed.storeLacks(FIGURE_NEEDS[f], 'figure') !== null);
+  if (skipped.length === 0) return '';
+  const why = source.computed.storeLacks('full', 'each of these figures')!;
+  return `<p class="warning">Not drawn: ${escapeHtml(`${skipped.join(', ')}: ${why}`)}.</p>`;
+}
+
 async function renderAll(source: RunSource, reporter: Reporter): Promise<Rendered[]> {
   const out: Rendered[] = [];
+  const drawable = (name: FigureName) => source.computed.storeLacks(FIGURE_NEEDS[name], name) === null;
   const add = async (id: string, figure: Figure) => {
     const started = performance.now();
     const vega = await compileSpec(figure.spec);
     out.push({ id, figure, vega, svg: await svgFromVega(vega) });
     reporter.debug(`figure ${id}`, { ms: Math.round(performance.now() - started) });
   };
-  const layers = [...new Set(source.manifest.model.variables.map((v) => v.name.includes('/') ? v.name.slice(0, v.name.lastIndexOf('/')) : v.name))];
-  for (const layer of layers.slice(0, MAX_HEATMAP_LAYERS)) await add(`heatmap-${layer}`, await buildFigure('heatmap', source, { layer }));
-  const [first, last] = source.range;
-  const frame = Math.min(Math.max(first, FRAME), last);
-  const single = await RunSource.open(source.run, { method: source.method, iterations: [frame, frame] });
-  await add(`heatmap-${layers[0]}-at-${frame}`, await buildFigure('heatmap', single, { layer: layers[0] }));
-  for (const name of FIGURES.filter((f) => f !== 'heatmap' && (source.val || !NEEDS_VAL.includes(f)))) await add(name, await buildFigure(name, source));
+  if (drawable('heatmap')) {
+    const layers = [...new Set(source.manifest.model.variables.map((v) => v.name.includes('/') ? v.name.slice(0, v.name.lastIndexOf('/')) : v.name))];
+    for (const layer of layers.slice(0, MAX_HEATMAP_LAYERS)) await add(`heatmap-${layer}`, await buildFigure('heatmap', source, { layer }));
+    const [first, last] = source.range;
+    // With --every k a row is a block: the frame is the block holding iteration FRAME.
+    const every = source.computed.every;
+    const frame = Math.min(Math.max(first, FRAME - (FRAME % every)), last - (last % every));
+    const single = await RunSource.open(source.run, { method: source.method, iterations: [frame, Math.min(frame + every - 1, last)] });
+    await add(`heatmap-${layers[0]}-at-${frame}`, await buildFigure('heatmap', single, { layer: layers[0] }));
+  }
+  for (const name of FIGURES.filter((f) => f !== 'heatmap' && drawable(f) && (source.val || !NEEDS_VAL.includes(f)))) await add(name, await buildFigure(name, source));
   return out;
 }
 
@@ -150,10 +165,12 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<{ byt
   const reports = [];
   const extra: ReportName[] = [...(canFreeze(source.manifest) ? ['freeze' as const] : []), ...(source.val ? ['overfitting' as const] : [])];
   const hasWeights = fs.existsSync(path.join(options.run, source.manifest.files.weights));
+  const noteHtml = (name: ReportName, note: string) => `<section><h3 id="table-${name}">${name}</h3><p class="note">${escapeHtml(note)}</p></section>`;
   for (const name of [...TABLE_REPORTS, ...extra]) {
-    reports.push(!hasWeights && NEEDS_WEIGHTS.includes(name)
-      ? `<section><h3 id="table-${name}">${name}</h3><p class="note">needs the run's ${escapeHtml(source.manifest.files.weights)}, which is missing</p></section>`
-      : reportHtml(await source.report(name)));
+    const lacks = reportLacks(source.computed, name);
+    if (lacks) reports.push(noteHtml(name, `not shown: ${lacks}`));
+    else if (!hasWeights && NEEDS_WEIGHTS.includes(name)) reports.push(noteHtml(name, `needs the run's ${source.manifest.files.weights}, which is missing`));
+    else reports.push(reportHtml(await source.report(name)));
   }
   const runName = path.basename(path.resolve(options.run));
   const figureHtml = figures.map((f, k) => [
@@ -171,6 +188,7 @@ ${banner}
 <h2 id="run">Run</h2>
 ${manifestHtml(source)}
 <h2 id="figures">Figures</h2>
+${skippedFiguresHtml(source)}
 ${figureHtml}
 <h2 id="tables">Analysis tables</h2>
 <p class="note">The numbers of <code>lca analyze --report NAME --format json</code>; column meanings in docs/formats.md and docs/analysis.md.</p>

@@ -6,7 +6,7 @@ import type { Method } from '../lca/integrate.js';
 import type { Figure } from '../plot/figure.js';
 import { buildFigure } from '../plot/figures.js';
 import { layersRunsFigure } from '../plot/layers-runs.js';
-import type { FigureName } from '../plot/names.js';
+import { FIGURE_NEEDS, type FigureName } from '../plot/names.js';
 import { pngFromSvg, svgFromSpec } from '../plot/render.js';
 import { runAcrossRuns } from './analyze.js';
 import type { Reporter } from './reporter.js';
@@ -45,6 +45,7 @@ async function figureOf(options: PlotOptions): Promise<Figure> {
   const { runs, vs = [], method, iterations } = options;
   if (runs.length === 1 && vs.length === 0) {
     const source = await RunSource.open(runs[0], { method, iterations });
+    source.computed.requireStore(FIGURE_NEEDS[options.figure], `plot --figure ${options.figure}`);
     for (const warning of source.warnings) options.reporter.warn(warning);
     return buildFigure(options.figure, source, { layer: options.layer, clip: options.clip });
   }
@@ -58,6 +59,7 @@ async function runAnimation(options: PlotOptions & { animate: [number, number] }
   if (options.figure !== 'heatmap' || options.runs.length !== 1 || (options.vs ?? []).length > 0) throw new UsageError('--animate: --figure heatmap of one --run only');
   const started = performance.now();
   const source = await RunSource.open(options.runs[0], { method: options.method, iterations: options.animate });
+  source.computed.requireStore('full', 'plot --animate');
   for (const warning of source.warnings) options.reporter.warn(warning);
   const a = await animateHeatmap(source, { layer: options.layer, clip: options.clip ?? 99, fps: options.fps ?? 10, out: options.out });
   options.reporter.info(`wrote ${options.out}`, { frames: a.frames, width: a.width, height: a.height, clip: a.clip, bytes: a.bytes, ms: Math.round(performance.now() - started) });

@@ -58,7 +58,11 @@ export async function runPrune(options: PruneOptions): Promise<Report> {
     if (noLca(err)) return null;
     throw err;
   });
-  if (open) {
+  // Help rankings need every parameter's LCA: aggregated parts (--store layers|units) leave magnitude alone.
+  const lacks = open?.computed.storeLacks('full', `prune --by ${options.by}`) ?? null;
+  if (lacks && options.by !== 'magnitude') throw new InputError(lacks);
+  if (lacks) reporter.warn(`${lacks}; checking magnitude and random masks only`);
+  if (open && !lacks) {
     const recent = recentFrom(open.computed.range[0], open.computed.range[1]);
     const help = await open.fold(helpFold(open.selection.variables.map((v) => v.size), recent));
     scores.set('total-help', help.total).set('recent-help', help.recent);

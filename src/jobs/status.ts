@@ -56,9 +56,12 @@ export async function runStatus(options: StatusOptions): Promise<Report> {
     if (subset) subsets.push(`${method}: ${subset}`);
     const bad = nonFiniteRows(parts);
     if (bad) nonFinite.push(`${method}: ${bad}`);
+    // What a row holds (--store) and spans (--every): `layers`, `full, blocks of 4 iterations`.
+    const settings = parts[0]?.metadata.settings;
+    const store = settings ? [settings.store, ...(settings.every > 1 ? [`blocks of ${settings.every} iterations`] : [])].join(', ') : null;
     methods.push([method, rowCount(covered), rowCount(missing), parts.length, formatRanges(mergeAdjacent(covered)), formatRanges(missing),
-      max, relative, backend, listTemporaries(dir).length, subset]);
-    for (const p of parts) partRows.push([method, path.basename(p.file), p.first, p.last, p.last - p.first + 1, fs.statSync(p.file).size]);
+      max, relative, backend, listTemporaries(dir).length, subset, store]);
+    for (const p of parts) partRows.push([method, path.basename(p.file), p.first, p.last, p.scalars.get('iteration')!.length, fs.statSync(p.file).size]);
   }
   return {
     report: 'status',
@@ -70,7 +73,7 @@ export async function runStatus(options: StatusOptions): Promise<Report> {
     },
     summary: { iterations: manifest.training.iterations, parameters: manifest.model.parameters, methods_computed: methods.map((m) => m[0]).join(', ') || 'none yet (lca compute)' },
     tables: [
-      { name: 'methods', columns: ['method', 'computed', 'missing', 'parts', 'computed_ranges', 'missing_ranges', 'max_abs_error', 'cumulative_relative_error', 'compute_backend', 'temporary_files', 'subset'], rows: methods },
+      { name: 'methods', columns: ['method', 'computed', 'missing', 'parts', 'computed_ranges', 'missing_ranges', 'max_abs_error', 'cumulative_relative_error', 'compute_backend', 'temporary_files', 'subset', 'store'], rows: methods },
       { name: 'parts', columns: ['method', 'file', 'first', 'last', 'rows', 'bytes'], rows: partRows },
     ],
     ...(warnings.length > 0 ? { warnings } : {}),

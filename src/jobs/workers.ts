@@ -31,6 +31,7 @@ function workerArgs(options: WorkersOptions, [first, last]: [number, number], k:
     ...(options.val ? ['--val'] : []),
     ...(options.perClass ? ['--per-class'] : []),
     ...(options.saveGradients ? ['--save-gradients'] : []),
+    ...(options.store !== undefined ? ['--store', options.store] : []),
     ...(options.subset !== undefined ? ['--subset', String(options.subset), '--subset-seed', String(options.subsetSeed ?? 0)] : []),
     ...(options.allowEvalBatchChange ? ['--allow-eval-batch-change'] : []),
     ...(options.evalBatchSize !== undefined ? ['--eval-batch-size', String(options.evalBatchSize)] : []),

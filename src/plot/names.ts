@@ -1,6 +1,14 @@
 // The figure names and their one-line help, without importing any figure code (`lca --help` stays fast).
+import type { Store } from '../lca/aggregate.js';
+
 export const FIGURES = ['heatmap', 'helped', 'fraction-helped', 'lca-distribution', 'layer-helped', 'layers', 'layer-curves', 'sync', 'grounding', 'overfitting'] as const;
 export type FigureName = (typeof FIGURES)[number];
+
+/** The least each figure needs of the stored LCA (`lca compute --store`): per-parameter figures need every parameter. */
+export const FIGURE_NEEDS: Record<FigureName, Store> = {
+  heatmap: 'full', helped: 'full', 'fraction-helped': 'full', 'lca-distribution': 'full', 'layer-helped': 'full',
+  layers: 'layers', 'layer-curves': 'layers', sync: 'layers', grounding: 'layers', overfitting: 'layers',
+};
 
 export const FIGURE_HELP: Record<FigureName, string> = {
   heatmap: "Fig. 2: a layer's per-parameter LCA (--layer, --iteration or --iterations, --clip; --animate a:b for a GIF/MP4)",

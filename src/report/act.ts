@@ -45,7 +45,7 @@ export function overfittingReport(r: OverfittingResult, context: Context): Repor
         name: 'losses',
         columns: ['iteration', 'loss', 'val_loss'],
         rows: [...series.iterations.map((iteration, t) => [iteration, series.loss[t], series.valLoss[t]]),
-          ...(series.iterations.length > 0 ? [[series.iterations[series.iterations.length - 1] + 1, series.endLoss, series.endValLoss]] : [])],
+          ...(series.iterations.length > 0 ? [[series.end, series.endLoss, series.endValLoss]] : [])],
       },
     ],
   };

@@ -4,7 +4,8 @@
 // computed from this run's weights.arrow. Rows stream batch by batch, or scalars only (no T×K decode).
 import path from 'node:path';
 import { describeBackend } from '../backend/names.js';
-import { ExistsError, InputError } from '../errors.js';
+import { ExistsError, InputError, UsageError } from '../errors.js';
+import { blockCount, storeHolds, unitsOf, type Store } from '../lca/aggregate.js';
 import { METHODS, type Method } from '../lca/integrate.js';
 import { checkIterationRange } from '../lca/schedule.js';
 import type { RowBatch } from './arrow-rows.js';
@@ -37,19 +38,27 @@ export const weightsCheck = (run: string): WeightsCheck => {
   return () => (sha ??= weightsFingerprint(run));
 };
 
-function checkRows(file: string, part: PartFile, iterations: Float64Array | undefined): void {
+/** Rows of an LCA part with --every k are blocks: iterations first, first + k, …; other parts hold every iteration. */
+function checkRows(file: string, part: PartFile, iterations: Float64Array | undefined, every: number): void {
   if (!iterations) throw new InputError(`${file}: no iteration column`);
-  const expected = part.last - part.first + 1;
-  const wrong = iterations.findIndex((t, r) => t !== part.first + r);
+  const expected = blockCount(part.first, part.last, every);
+  const wrong = iterations.findIndex((t, r) => t !== part.first + r * every);
   if (iterations.length !== expected || wrong >= 0) {
     const held = iterations.length === 0 ? 'no rows' : `rows ${iterations[0]}-${iterations[iterations.length - 1]} (${iterations.length})`;
-    throw new InputError(`${file}: its name says rows ${part.first}-${part.last}, but it holds ${held}; remove it and rerun \`lca compute\``);
+    const blocks = every > 1 ? ` in blocks of ${every}` : '';
+    throw new InputError(`${file}: its name says rows ${part.first}-${part.last}${blocks}, but it holds ${held}; remove it and rerun \`lca compute\``);
   }
 }
 
-function checkVariables(file: string, columns: { name: string; size: number }[], variables: readonly ManifestVariable[]): void {
-  const differs = columns.length !== variables.length || columns.some((c, k) => c.name !== variables[k].name || c.size !== variables[k].size);
-  if (differs) throw new InputError(`${file}: its columns (${columns.map((c) => c.name).join(', ')}) are not the run's variables (${variables.map((v) => v.name).join(', ')})`);
+/** The vector columns a part of this store holds: every parameter (full), each variable's units, or none (layers, whose sums are scalars). */
+function checkVariables(file: string, columns: { name: string; size: number }[], variables: readonly ManifestVariable[], store: Store, scalars: ReadonlyMap<string, unknown>): void {
+  const expected = store === 'layers' ? [] : variables.map((v) => ({ name: v.name, size: store === 'units' ? unitsOf(v.shape) : v.size }));
+  const differs = columns.length !== expected.length || columns.some((c, k) => c.name !== expected[k].name || c.size !== expected[k].size);
+  const missingSum = store === 'layers' ? variables.find((v) => !scalars.has(v.name)) : undefined;
+  if (differs || missingSum) {
+    const held = columns.map((c) => `${c.name}[${c.size}]`).join(', ') || 'none';
+    throw new InputError(`${file}: its vector columns (${held})${missingSum ? ` and no sum column ${missingSum.name}` : ''} are not what --store ${store} keeps of the run's variables (${variables.map((v) => v.name).join(', ')})`);
+  }
 }
 
 /**
@@ -61,8 +70,9 @@ export async function checkPart(part: PartFile, kind: PartKind, variables: reado
   const scan = await scanRowFile(file);
   const metadata = readPartMetadata(file, scan.metadata);
   if (metadata.kind !== kind) throw new InputError(`${file}: a ${metadata.kind} part where ${kind} parts belong; move or remove it`);
-  checkRows(file, part, scan.scalars.get('iteration'));
-  checkVariables(file, scan.vectorColumns, variables);
+  const { store, every } = metadata.settings;
+  checkRows(file, part, scan.scalars.get('iteration'), kind === 'lca' ? every : 1);
+  checkVariables(file, scan.vectorColumns, variables, kind === 'lca' ? store : 'full', scan.scalars);
   if (metadata.weights !== null) {
     const sha = await weights();
     if (metadata.weights !== sha) {
@@ -119,6 +129,16 @@ export function* scalarRowsOf(parts: readonly CheckedPart[], [first, last]: Rang
   }
 }
 
+const STORE_WORDS: Record<Store, string> = { full: 'every parameter', units: 'per-unit sums', layers: 'per-variable sums' };
+
+/** The context entries of aggregated parts: `store: layers (per-variable sums)` and `lca_rows: blocks of 4 iterations …`; none for full parts. */
+export function storeContext({ store, every }: Pick<ComputeSettings, 'store' | 'every'>): { store?: string; lca_rows?: string } {
+  return {
+    ...(store !== 'full' ? { store: `${store} (${STORE_WORDS[store]})` } : {}),
+    ...(every > 1 ? { lca_rows: `blocks of ${every} iterations (lca compute --every ${every}); iteration = the block's first` } : {}),
+  };
+}
+
 /** Methods with at least one part, in METHODS order. */
 export const computedMethods = (run: string): Method[] => METHODS.filter((m) => listParts(lcaDir(run, m)).length > 0);
 
@@ -145,6 +165,14 @@ export async function* rowsIn(batches: AsyncIterable<RowBatch>, [first, last]: R
   }
 }
 
+/** With --every k a row is a block of k iterations from a multiple of k: a range must not cut one. */
+function checkBlockRange(run: string, [first, last]: Range, every: number, T: number): Range {
+  if (every > 1 && (first % every !== 0 || ((last + 1) % every !== 0 && last !== T - 1))) {
+    throw new UsageError(`--iterations ${first}:${last + 1}: ${run}'s LCA rows are blocks of ${every} iterations (lca compute --every ${every}); start and end on multiples of ${every} (or at ${T})`);
+  }
+  return [first, last];
+}
+
 export interface OpenOptions {
   method?: Method;
   /** Rows first … last; default the rows from the first part's first to the last part's last. */
@@ -166,9 +194,10 @@ export class ComputedRun {
     const method = chooseMethod(run, options.method);
     const parts = await checkParts(lcaDir(run, method), 'lca', manifest.model.variables, weights);
     // Rows asked for outside the run are a usage error (exit 2), as in every command taking --iterations.
+    const T = manifest.training.iterations;
     const range = options.iterations
-      ? checkIterationRange(run, options.iterations, manifest.training.iterations)
-      : [parts[0].first, Math.min(parts[parts.length - 1].last, manifest.training.iterations - 1)] as Range;
+      ? checkBlockRange(run, checkIterationRange(run, options.iterations, T), parts[0].metadata.settings.every, T)
+      : [parts[0].first, Math.min(parts[parts.length - 1].last, T - 1)] as Range;
     return new ComputedRun(run, manifest, method, parts, range, weights);
   }
 
@@ -181,6 +210,37 @@ export class ComputedRun {
 
   get settings(): ComputeSettings {
     return this.parts[0].metadata.settings;
+  }
+
+  /** What a row holds (`lca compute --store`). */
+  get store(): Store {
+    return this.settings.store;
+  }
+
+  /** Iterations per row (`lca compute --every`): a row is the block of iterations from its `iteration` on. */
+  get every(): number {
+    return this.settings.every;
+  }
+
+  /**
+   * One line naming the store when its parts lack what `what` (e.g. `analyze --report helped`) needs:
+   * every parameter (needed `full`) or per-unit sums (`units`); null when they hold it.
+   */
+  storeLacks(needed: Store, what: string): string | null {
+    if (storeHolds(this.store, needed)) return null;
+    const wants = needed === 'full' ? "every parameter's LCA" : 'per-unit LCA';
+    const recompute = needed === 'full' ? '--store full' : '--store units or full';
+    return `${what} needs ${wants}; ${lcaDir(this.run, this.method)} was computed with --store ${this.store} (recompute with ${recompute})`;
+  }
+
+  requireStore(needed: Store, what: string): void {
+    const lacks = this.storeLacks(needed, what);
+    if (lacks) throw new InputError(lacks);
+  }
+
+  /** One line when the rows are blocks (`--every` > 1) and `what` needs a row per iteration; null when they are not. */
+  blocksLack(what: string): string | null {
+    return this.every === 1 ? null : `${what} needs one row per iteration; ${lcaDir(this.run, this.method)} was computed with --every ${this.every} (recompute with --every 1)`;
   }
 
   get computeBackend(): string {

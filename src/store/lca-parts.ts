@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { unitsOf, type Store } from '../lca/aggregate.js';
 import { openRowFile, RowFileWriter, type RowBatch, type RowLayout, type ScalarColumn } from './arrow-rows.js';
 import type { ManifestVariable } from './manifest.js';
 import { classColumn, classVariableColumn, valVariableColumn } from './per-class-columns.js';
@@ -26,13 +27,21 @@ export const lcaDir = (run: string, method: string): string => path.join(run, 'l
 
 export { classColumn, classVariableColumn, valVariableColumn };
 
+/** What a row of the parts holds (`lca compute --store`, `--every`; lca/aggregate.ts). */
+export interface StoreOptions {
+  store: Store;
+  every: number;
+}
+
 /**
  * Columns of a part: per-iteration scalars, `val_*` and the validation LCA's per-variable sums
  * `val/<variable>` with --val (what `analyze --report overfitting` needs per layer), and with --per-class (classes > 0)
  * each class's scalars and per-variable sums as float64 scalars — C×V numbers per row rather than C
- * more T×K matrices, which is what per-class synchronization needs (docs/formats.md).
+ * more T×K matrices, which is what per-class synchronization needs (docs/formats.md). `--store units`
+ * keeps per variable a vector of its units' sums, `--store layers` a float64 column of its sum named after it,
+ * and `--every k` adds `iterations`, the length of the row's block.
  */
-export function lcaLayout(variables: readonly ManifestVariable[], withVal: boolean, classes = 0): RowLayout {
+export function lcaLayout(variables: readonly ManifestVariable[], withVal: boolean, classes = 0, { store, every }: StoreOptions = { store: 'full', every: 1 }): RowLayout {
   const float64 = (name: string): ScalarColumn => ({ name, type: 'float64' });
   const perClass = Array.from({ length: classes }, (_, c) => [
     ...PER_ITERATION_COLUMNS.map((name) => float64(classColumn(c, name))),
@@ -44,8 +53,11 @@ export function lcaLayout(variables: readonly ManifestVariable[], withVal: boole
     { name: 'splits', type: 'int32' },
     ...(withVal ? [...PER_ITERATION_COLUMNS.map((name) => float64(`val_${name}`)), ...variables.map((v) => float64(valVariableColumn(v.name)))] : []),
     ...perClass,
+    ...(every > 1 ? [{ name: 'iterations', type: 'int32' as const }] : []),
+    ...(store === 'layers' ? variables.map((v) => float64(v.name)) : []),
   ];
-  return { scalars, vectors: variables.map((v) => ({ name: v.name, size: v.size })) };
+  const vectors = store === 'layers' ? [] : variables.map((v) => ({ name: v.name, size: store === 'units' ? unitsOf(v.shape) : v.size }));
+  return { scalars, vectors };
 }
 
 /** Complete parts in iteration order; overlapping parts are an error naming both files. */

@@ -3,6 +3,7 @@
 // writer and one reader, shared by compute's compatibility check and every reader of a computed run.
 import type { describeBackend } from '../backend/names.js';
 import { InputError } from '../errors.js';
+import { STORES, type Store } from '../lca/aggregate.js';
 import { METHODS, type Method } from '../lca/integrate.js';
 
 export type PartKind = 'lca' | 'gradients';
@@ -20,6 +21,9 @@ export interface ComputeSettings {
   /** N of `--subset N`, or null for the whole training set. */
   subset: number | null;
   subset_seed: number | null;
+  /** What a row keeps (`--store`: full, units, layers) and how many iterations it sums (`--every`). */
+  store: Store;
+  every: number;
 }
 
 /** `lca.backend`: the backend that computed the part as compute recorded it (backend/names.ts RunningBackend). */
@@ -38,7 +42,7 @@ export interface PartMetadata {
 }
 
 /** What parts written before a setting existed were computed with. */
-const EARLIER_DEFAULTS: Partial<ComputeSettings> = { per_class: false, save_gradients: false, subset: null, subset_seed: null };
+const EARLIER_DEFAULTS: Partial<ComputeSettings> = { per_class: false, save_gradients: false, subset: null, subset_seed: null, store: 'full', every: 1 };
 
 const CHECKS: Record<keyof ComputeSettings, [string, (v: unknown) => boolean]> = {
   method: [`one of ${METHODS.join(', ')}`, (v) => METHODS.includes(v as Method)],
@@ -51,6 +55,8 @@ const CHECKS: Record<keyof ComputeSettings, [string, (v: unknown) => boolean]> =
   save_gradients: ['true or false', (v) => typeof v === 'boolean'],
   subset: ['an integer or null', (v) => v === null || Number.isInteger(v)],
   subset_seed: ['an integer or null', (v) => v === null || Number.isInteger(v)],
+  store: [`one of ${STORES.join(', ')}`, (v) => STORES.includes(v as Store)],
+  every: ['a positive integer', (v) => Number.isInteger(v) && (v as number) >= 1],
 };
 const SETTINGS_KEYS = Object.keys(CHECKS) as (keyof ComputeSettings)[];
 

@@ -30,7 +30,7 @@ export async function writeAnalyzeRun(dir: string, variables: GeneratedVariable[
   };
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   const layout = lcaLayout(vars, false);
-  const settings = { method: 'adaptive', val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 1000, dataset_fingerprint: 'none', per_class: false, save_gradients: false, subset: null, subset_seed: null } as const;
+  const settings = { method: 'adaptive', val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 1000, dataset_fingerprint: 'none', per_class: false, save_gradients: false, subset: null, subset_seed: null, store: 'full', every: 1 } as const;
   const metadata = partMetadataRecord({ kind: 'lca', settings, weights: null, backend: { name: 'none', package: '', version: '' }, classCounts: [], approximation: null }, vars);
   const row = new Float32Array(offset);
   for (let first = 0; first < iterations; first += partSize) {
