@@ -3,7 +3,7 @@
 #   fc      a real Fashion-MNIST MNIST-FC run with --val: overfitting report + figure, prune at 0.1/0.3/0.5
 #   freeze  the paper's frozen-last-layer ResNet-20 config on synthetic-cifar (LCA on a stated --subset)
 #   dryrun  --dry-run's estimate against the measured compute, MNIST-FC and LeNet on the bundled fixture
-#   store   --store layers against --store full on a short ResNet-20 synthetic-cifar run: bytes, layers report
+#   store   --store layers (ResNet-20, synthetic-cifar) and units (MNIST-FC, fixture) against --store full: bytes, layers report
 #   scripts/check-act.sh fc|freeze|dryrun|store [OUT_DIR]     (hours on 2 loaded cores for fc; minutes otherwise)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,18 +38,25 @@ dryrun)
   done
   ;;
 store)
+  # --store layers (ResNet-20) and --store units (MNIST-FC on the bundled fixture) against --store full on copies of one run.
   [ -d "$out/resnet" ] || lca train --config configs/cifar-resnet.yaml --dataset synthetic-cifar --eval-batch-size 250 --iterations "${ITERATIONS:-6}" --out "$out/resnet" --log-level warn
-  rm -rf "$out/resnet-layers" && cp -r "$out/resnet" "$out/resnet-layers"
-  lca compute --run "$out/resnet" --method simpson --subset 500 --log-level warn
-  lca compute --run "$out/resnet-layers" --method simpson --subset 500 --store layers --log-level warn
-  du -sb "$out/resnet/lca/simpson" "$out/resnet-layers/lca/simpson"
-  lca analyze --run "$out/resnet" --report layers --format json > "$out/resnet-layers-full.json"
-  lca analyze --run "$out/resnet-layers" --report layers --format json > "$out/resnet-layers-layers.json"
-  node -e '
-    const [a, b] = process.argv.slice(1).map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
-    const worst = a.tables.layers.reduce((m, l, k) => Math.max(m, Math.abs(l.lca - b.tables.layers[k].lca) / Math.abs(l.lca)), 0);
-    console.log(`layers: ${a.tables.layers.length}, max relative difference ${worst.toExponential(2)}`);
-  ' "$out/resnet-layers-full.json" "$out/resnet-layers-layers.json"
+  [ -d "$out/fc-fixture" ] || lca train --config configs/mnist-fc.yaml --dataset fashion-mnist-fixture --iterations "${ITERATIONS:-6}" --out "$out/fc-fixture" --log-level warn
+  for pair in resnet:layers fc-fixture:units; do
+    run=$out/${pair%%:*} store=${pair##*:}
+    rm -rf "$run-$store" "$run/lca/simpson" && cp -r "$run" "$run-$store"
+    lca compute --run "$run" --method simpson --subset 500 --log-level warn
+    lca compute --run "$run-$store" --method simpson --subset 500 --store "$store" --log-level warn
+    du -sb "$run/lca/simpson" "$run-$store/lca/simpson"
+    lca analyze --run "$run" --report layers --format json > "$run-layers-full.json"
+    lca analyze --run "$run-$store" --report layers --format json > "$run-layers-$store.json"
+    node -e '
+      const [a, b] = process.argv.slice(1).map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
+      for (const table of ["layers", "variables"]) {
+        const worst = a.tables[table].reduce((m, l, k) => Math.max(m, Math.abs(l.lca - b.tables[table][k].lca) / Math.abs(l.lca)), 0);
+        console.log(`${table}: ${a.tables[table].length}, max relative difference ${worst.toExponential(2)}`);
+      }
+    ' "$run-layers-full.json" "$run-layers-$store.json"
+  done
   ;;
 *) echo "usage: scripts/check-act.sh fc|freeze|dryrun|store [OUT_DIR]" >&2; exit 2 ;;
 esac

@@ -16,7 +16,7 @@ import { runStatus } from '../src/jobs/status.js';
 import { runTraining } from '../src/jobs/train.js';
 import type { Report } from '../src/report/format.js';
 import { openRowFile } from '../src/store/arrow-rows.js';
-import { lcaDir, listParts } from '../src/store/lca-parts.js';
+import { lcaDir, lcaLayout, listParts } from '../src/store/lca-parts.js';
 import { readManifest } from '../src/store/manifest.js';
 import { readPartMetadata } from '../src/store/part-metadata.js';
 import { scanRowFile } from '../src/store/row-scan.js';
@@ -166,7 +166,10 @@ test('stores never mix: a compute with another --store or --every, and a folder 
   await assert.rejects(runAnalysis({ run: runs.blocks, report: 'layers', iterations: [1, 2] }), /blocks of 2 iterations/);
 });
 
-test('parts written before --store existed read as full, every 1', () => {
+test('parts written before --store existed read as full, every 1; a layers sum never overwrites a column', () => {
+  const named = (name: string) => [{ name, shape: [2], offset: 0, size: 2, dtype: 'float32' }] as unknown as Parameters<typeof lcaLayout>[0];
+  assert.throws(() => lcaLayout(named('loss'), false, 0, { store: 'layers', every: 1 }), /--store layers: variable loss has the name of a per-iteration column/);
+  assert.equal(lcaLayout(named('loss'), false, 0, { store: 'units', every: 1 }).vectors[0].size, 2);
   const settings = { method, val: false, tolerance: 1e-3, max_splits: 32, eval_batch_size: 5000, dataset_fingerprint: 'x', per_class: false, save_gradients: false, subset: null, subset_seed: null };
   const metadata = readPartMetadata('old.arrow', new Map([['lca.kind', 'lca'], ['lca.compute', JSON.stringify(settings)]]));
   assert.equal(metadata.settings.store, 'full');

@@ -56,6 +56,9 @@ export function lcaLayout(variables: readonly ManifestVariable[], withVal: boole
     ...(every > 1 ? [{ name: 'iterations', type: 'int32' as const }] : []),
     ...(store === 'layers' ? variables.map((v) => float64(v.name)) : []),
   ];
+  // An imported network's variable may be named like a column (`loss`): its layers sum would overwrite it.
+  const clash = scalars.find((c, k) => scalars.findIndex((d) => d.name === c.name) !== k);
+  if (clash) throw new InputError(`--store ${store}: variable ${clash.name} has the name of a per-iteration column; use --store units or full`);
   const vectors = store === 'layers' ? [] : variables.map((v) => ({ name: v.name, size: store === 'units' ? unitsOf(v.shape) : v.size }));
   return { scalars, vectors };
 }
