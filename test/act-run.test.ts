@@ -119,3 +119,13 @@ test('compute --dry-run: the gradients and bytes a simpson compute of the run th
   const disk = report.summary.disk_bytes as number;
   assert.ok(Math.abs(disk - written) / written < 0.01, `disk estimate ${disk} vs ${written} written`);
 });
+
+test('compute --dry-run on adaptive: the first row is integrated, so a doubling is counted, not assumed away', async () => {
+  // A tolerance no row meets: every row doubles to --max-splits 4, the first one in the dry run too.
+  const options = { run, method: 'adaptive' as const, iterations: [0, 1] as [number, number], val: false, tolerance: 1e-12, maxSplits: 4, partSize: 3, backend: 'wasm' as const, force: false, projectRoot, reporter: silentReporter };
+  const estimate = Object.fromEntries(rowsOf(await runDryRun(options), 'estimate').map((r) => [r.quantity, r.value]));
+  assert.equal(estimate.splits_per_row, 4);
+  assert.equal(estimate.gradients, 3 + 2 * 3, 'θ_0 … θ_2, and 3 points inside each of the 2 segments');
+  const summary = await runCompute(options);
+  assert.equal(summary.gradients, estimate.gradients);
+});

@@ -29,17 +29,20 @@ test('samples: cheap gradients are timed up to SAMPLES times, expensive ones onc
 
 test('a compute\'s timer: the first gradient alone, then the medians of each kind, as the dry run takes them', async () => {
   const timer = gradientTimer();
-  assert.equal(timer.estimate('simpson', 4, 1), null, 'nothing timed yet');
+  assert.equal(timer.estimate('simpson', 4, 1, 2), null, 'nothing timed yet');
   const wait = (ms: number) => () => new Promise<number>((resolve) => setTimeout(() => resolve(ms), ms));
   assert.equal(await timer.time(false, wait(60)), 60, 'returns what it timed');
   await timer.time(false, wait(20));
-  assert.equal(timer.estimate('simpson', 4, 1), null, 'simpson needs an interior gradient too');
-  assert.ok(timer.estimate('first-order', 4, 1) !== null);
+  assert.equal(timer.estimate('simpson', 4, 1, 2), null, 'simpson needs an interior gradient too');
+  assert.ok(timer.estimate('first-order', 4, 1, 1) !== null);
   await timer.time(true, wait(10));
   await timer.time(false, wait(20));
   await timer.time(false, wait(400)); // an outlier the median ignores
-  const estimate = timer.estimate('simpson', 4, 1)!;
+  const estimate = timer.estimate('simpson', 4, 1, 2)!;
   assert.equal(estimate.splits, 2);
   // 0.06 s first + 4 endpoints at ~0.02 + 4 midpoints at ~0.01 (timers run a little late, never early).
   assert.ok(estimate.seconds >= 0.06 + 4 * 0.02 + 4 * 0.01 - 0.003 && estimate.seconds < 0.06 + 4 * 0.05 + 4 * 0.04, `${estimate.seconds}`);
+  // A first row that doubled to 4 splits: 3 interior gradients per row instead of 1.
+  const doubled = timer.estimate('adaptive', 4, 1, 4)!;
+  assert.ok(Math.abs(doubled.seconds - estimate.seconds - 4 * 2 * (estimate.seconds - timer.estimate('first-order', 4, 1, 1)!.seconds) / 4) < 1e-9, `${doubled.seconds}`);
 });

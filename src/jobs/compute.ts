@@ -230,6 +230,7 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
   const progress = reporter.progress(`computing LCA (${options.method})`);
   progress.update(0, total);
   const started = performance.now();
+  let firstRowSplits: number | null = null; // the estimate in the last log line assumes it for every row, as --dry-run does
   try {
     for (const [a, b] of todo) {
       let from: { theta: Float32Array; evaluation: Evaluation } | null = null;
@@ -250,6 +251,7 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
           const onRefine = (splits: number, error: number) => progress.pulse({ row: t, splits, error }, true);
           const result = await integrateSegment(from.theta, iterate.theta, from.evaluation, evaluation,
             async (theta, s) => (await evaluate(theta, { from: from!.theta, to: iterate.theta, s })).gradients, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving, onRefine });
+          firstRowSplits ??= result.splits;
           const row: Record<string, number> = { iteration: t, splits: result.splits };
           const put = (prefix: (column: string) => string, k: number) => {
             row[prefix('loss')] = from!.evaluation.losses[k];
@@ -295,7 +297,7 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
   reporter.info(`computed ${summary.computed} iterations in ${summary.seconds.toFixed(1)} s ` +
     `(${(summary.seconds / summary.computed).toFixed(3)} s/iteration, ${summary.gradients} gradient evaluations, ` +
     `${(summary.seconds / summary.gradients).toFixed(3)} s each, ${summary.endpoint_gradients} at range starts)`, { ...summary });
-  const estimate = timing.estimate(options.method, total, todo.length);
+  const estimate = firstRowSplits === null ? null : timing.estimate(options.method, total, todo.length, firstRowSplits);
   if (estimate) {
     const load = os.loadavg()[0];
     reporter.info(`estimate ${estimate.seconds.toFixed(1)} s vs actual ${summary.seconds.toFixed(1)} s (actual/estimate ${(summary.seconds / estimate.seconds).toFixed(2)}): ` +

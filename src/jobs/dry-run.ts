@@ -1,13 +1,15 @@
-// `lca compute --dry-run`: what a compute with these flags would cost, from one measured gradient on
-// this machine and engine (same data, objectives and evaluation batches as the compute) times the
+// `lca compute --dry-run`: what a compute with these flags would cost, from gradients measured on this
+// machine and engine (same data, objectives and evaluation batches as the compute): the first row is
+// integrated as the compute will (so adaptive's splits are measured), its timings' medians times the
 // expected gradients per row (lca/estimate.ts); peak memory from this process's own peak, disk from the
-// part layout with a one-row part written to measure a part's fixed bytes. Computes and writes no LCA.
+// part layout with a one-row part written to measure a part's fixed bytes. Writes no LCA.
 import fs from 'node:fs';
 import { describeBackend } from '../backend/names.js';
 import os from 'node:os';
 import path from 'node:path';
-import { ASSUMED_SPLITS, gradientCount, loopSeconds, median, partBytes, partCount, wantsSample, type GradientSeconds } from '../lca/estimate.js';
+import { gradientCount, loopSeconds, median, partBytes, partCount, wantsSample, type GradientSeconds } from '../lca/estimate.js';
 import type { SegmentPoint } from '../lca/full-dataset.js';
+import { integrateSegment, pointOnSegment, type Evaluation } from '../lca/integrate.js';
 import { rowCount, shardRange } from '../lca/schedule.js';
 import { subsetIndices } from '../lca/subset.js';
 import type { Report } from '../report/format.js';
@@ -65,7 +67,6 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const todo = !mine ? [] : options.force ? [mine] : missingRanges(listParts(dir), mine[0], mine[1]);
   const rows = rowCount(todo);
   const observed = options.method === 'adaptive' && !options.force ? await observedSplits(dir) : null;
-  const splits = options.method === 'first-order' ? 1 : options.method === 'simpson' ? 2 : observed?.splits ?? ASSUMED_SPLITS;
 
   const setupStarted = performance.now();
   const data = modelSource(run, manifest, options); // the model and data `lca compute` differentiates
@@ -81,20 +82,30 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const a = Math.min(todo[0]?.[0] ?? first, manifest.training.iterations - 1);
   const thetas: Float32Array[] = [];
   for await (const iterate of readIterates(run, manifest, a, a + 1)) thetas.push(iterate.theta);
-  const time = async (theta: Float32Array, at?: SegmentPoint) => {
+  const evaluate = async (theta: Float32Array, at?: SegmentPoint): Promise<{ seconds: number; evaluation: Evaluation }> => {
     const t = performance.now();
-    for (const o of objectives) await o.lossAndGradient(theta, at);
-    return seconds(t);
+    const results = [];
+    for (const o of objectives) results.push(await o.lossAndGradient(theta, at));
+    return { seconds: seconds(t), evaluation: { losses: results.map((r) => r.loss), gradients: results.map((r) => r.gradient) } };
   };
-  const firstSeconds = await time(thetas[0]);
-  // Alternating θ_{a+1} and θ_a, and the midpoint: as many as lca/estimate.ts's wantsSample asks for.
-  const timed = { endpoint: [] as number[], interior: [] as number[] };
-  const mid = options.method === 'first-order' ? null : thetas[0].map((x, i) => 0.5 * (x + thetas[1][i]));
-  while (wantsSample(timed.endpoint) || (mid && wantsSample(timed.interior))) {
-    if (wantsSample(timed.endpoint)) timed.endpoint.push(await time(thetas[(timed.endpoint.length + 1) % 2]));
-    if (mid && wantsSample(timed.interior)) timed.interior.push(await time(mid, { from: thetas[0], to: thetas[1], s: 0.5 }));
+  const at = (s: number): SegmentPoint => ({ from: thetas[0], to: thetas[1], s });
+  const start = await evaluate(thetas[0]);
+  const end = await evaluate(thetas[1]);
+  const timed = { endpoint: [end.seconds], interior: [] as number[] };
+  // Row a integrated as the compute will (its midpoint, and every doubling it needs): its splits are measured, not assumed.
+  const firstRow = await integrateSegment(thetas[0], thetas[1], start.evaluation, end.evaluation, async (theta, s) => {
+    const e = await evaluate(theta, at(s));
+    timed.interior.push(e.seconds);
+    return e.evaluation.gradients;
+  }, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving: objectives.length });
+  // More timings while cheap (lca/estimate.ts's wantsSample): alternating θ_a and θ_{a+1}, and the midpoint.
+  const interior = options.method !== 'first-order';
+  while (wantsSample(timed.endpoint) || (interior && wantsSample(timed.interior))) {
+    if (wantsSample(timed.endpoint)) timed.endpoint.push((await evaluate(thetas[(timed.endpoint.length + 1) % 2])).seconds);
+    if (interior && wantsSample(timed.interior)) timed.interior.push((await evaluate(pointOnSegment(thetas[0], thetas[1], 0.5), at(0.5))).seconds);
   }
-  const measured: GradientSeconds = { first: firstSeconds, endpoint: median(timed.endpoint), interior: mid ? median(timed.interior) : 0 };
+  const measured: GradientSeconds = { first: start.seconds, endpoint: median(timed.endpoint), interior: interior ? median(timed.interior) : 0 };
+  const splits = options.method === 'adaptive' ? observed?.splits ?? firstRow.splits : firstRow.splits;
   for (const o of objectives) await o.dispose();
   const peakRss = process.resourceUsage().maxRSS * 1024;
 
@@ -124,7 +135,8 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const memory = workers * (peakRss + integrator + rowsPerBatch(layout) * lcaPart.row);
   const splitNote = options.method === 'first-order' ? 'first-order: ∇L(θ_t) only'
     : options.method === 'simpson' ? 'simpson: the midpoint and θ_{t+1}'
-      : observed ? `adaptive: the mean splits of the ${observed.rows} rows already computed` : 'adaptive ASSUMED never to double (each doubling adds splits − 1 more per row)';
+      : observed ? `adaptive: the mean splits of the ${observed.rows} rows already computed`
+        : `adaptive: row ${a} needed ${firstRow.splits} (error ${firstRow.errors[0].toExponential(2)}), ASSUMED for every row (early rows, with the largest steps, double most)`;
   const estimate: [string, number | string, string][] = [
     ['rows', rows, todo.length > 0 ? `in ${todo.length} range(s)` : 'nothing left to compute'],
     ['workers', workers, workers > 1 ? 'rows split as --shard k/n; assumes a free core per worker' : ''],
@@ -133,7 +145,7 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
     ['setup_seconds', setup, 'data, engine and evaluation batches, measured'],
     ['first_gradient_seconds', measured.first, `measured at θ_${a} (warm-up included)`],
     ['gradient_seconds', measured.endpoint, `${timings(timed.endpoint)} at θ_${a + 1}${timed.endpoint.length > 1 ? ` and θ_${a}` : ''}`],
-    ['interior_gradient_seconds', measured.interior, mid ? `${timings(timed.interior)} at the midpoint of the segment` : 'not needed'],
+    ['interior_gradient_seconds', measured.interior, interior ? `${timings(timed.interior)} inside row ${a}'s segment` : 'not needed'],
     ['load_average', os.loadavg()[0], 'of this machine over the last minute, while measuring: a compute under another load takes longer or shorter'],
     ['estimated_seconds', loop, 'the compute loop, as `lca compute` times it'],
     ['estimated_wall_seconds', loop + setup, 'plus setup'],

@@ -1,7 +1,7 @@
 // Times a compute's first gradient evaluations so that its last log line can set `--dry-run`'s
 // estimate (lca/estimate.ts: the first gradient, then the median of up to SAMPLES of each kind, as the
 // dry run takes them) against the seconds it actually took.
-import { ASSUMED_SPLITS, SAMPLES, gradientCount, loopSeconds, median } from '../lca/estimate.js';
+import { SAMPLES, gradientCount, loopSeconds, median } from '../lca/estimate.js';
 import type { Method } from '../lca/integrate.js';
 
 export function gradientTimer() {
@@ -18,9 +18,8 @@ export function gradientTimer() {
       else if (kind.length < SAMPLES) kind.push(seconds);
       return result;
     },
-    /** The dry run's estimate for `rows` rows in `ranges` ranges, once the needed gradients were timed. */
-    estimate(method: Method, rows: number, ranges: number): { seconds: number; splits: number } | null {
-      const splits = method === 'first-order' ? 1 : ASSUMED_SPLITS;
+    /** The dry run's estimate for `rows` rows in `ranges` ranges, every row taking `splits` (the first row's), once the needed gradients were timed. */
+    estimate(method: Method, rows: number, ranges: number, splits: number): { seconds: number; splits: number } | null {
       const { endpoint, interior } = timed;
       if (first === undefined || endpoint.length === 0 || (method !== 'first-order' && interior.length === 0)) return null;
       const seconds = { first, endpoint: median(endpoint), interior: interior.length > 0 ? median(interior) : 0 };

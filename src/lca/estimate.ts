@@ -3,9 +3,6 @@
 // from the part layout. Pure: the measurements come in as numbers. Definitions: README, `--dry-run`.
 import type { Method } from './integrate.js';
 
-/** Simpson intervals per row assumed when nothing better is known: adaptive without any doubling. */
-export const ASSUMED_SPLITS = 2;
-
 export interface GradientCount {
   /** Evaluations at iterates θ_t: one per row plus one per range start (which the row before would have shared). */
   endpoint: number;
@@ -13,7 +10,7 @@ export interface GradientCount {
   interior: number;
 }
 
-/** `splits`: Simpson intervals per row (2 for simpson; adaptive's mean, 2 when it never doubles). */
+/** `splits`: Simpson intervals per row (2 for simpson; for adaptive, those of the rows measured). */
 export function gradientCount(method: Method, rows: number, ranges: number, splits: number): GradientCount {
   return { endpoint: rows + ranges, interior: method === 'first-order' ? 0 : rows * (splits - 1) };
 }
