@@ -1,5 +1,6 @@
 // One measurement for scripts/bench: the full-dataset loss + gradient of one network on one backend.
 //   node dist/scripts/bench-gradient.js BACKEND [EXAMPLES] [REPEATS] [EVAL_BATCH] [MODEL] [THREADS]
+// REPEATS 0: one cold gradient, timed (for a peak-RSS row where a gradient takes minutes).
 // Prints one JSON line: {backend, model, examples, seconds (median of repeats), examples_per_second, cpu_seconds
 // (the process's CPU time per gradient, median; on a loaded machine the figure that compares), peak_rss_mb}.
 // MNIST networks tile the bundled fixture's images up to EXAMPLES; CIFAR ones take synthetic-cifar images.
@@ -45,16 +46,17 @@ try {
   process.exit(1);
 }
 const { backend, value: objective } = opened;
-await objective.lossAndGradient(initialParameters(net.variables, 0)); // warm-up: kernel set-up and memory growth
 const times: number[] = [];
 const cpuTimes: number[] = [];
-for (let r = 0; r < repeats; r++) {
+// The first gradient warms up (kernel set-up, memory growth) and is timed only when REPEATS is 0 (a peak-RSS run).
+for (let r = 0; r <= repeats; r++) {
   // A new θ each time, as at each iterate: the TF.js objective keeps MNIST-FC's first-layer outputs at the last θs.
-  const theta = initialParameters(net.variables, r + 1);
+  const theta = initialParameters(net.variables, r);
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   await objective.lossAndGradient(theta);
   const cpu = process.cpuUsage(cpuStart);
+  if (r === 0 && repeats > 0) continue;
   times.push((performance.now() - start) / 1000);
   cpuTimes.push((cpu.user + cpu.system) / 1e6);
 }

@@ -2,11 +2,15 @@
 // on the same machine, per network (MNIST-FC, MNIST-LeNet, CIFAR-ResNet-20, CIFAR-AllCNN), in one run:
 //   1. gradient: examples/s of one full-dataset loss + gradient, ONNX Runtime with 1 and 2 threads (and any
 //      TF.js backend named by --tfjs) against the peer with 1 and 2 threads, with each process's peak RSS;
-//   2. lca row: seconds per row of `lca compute --method simpson` (2 full-dataset gradients per row, plus
-//      each range's first one) on a small run, against the peer's 2 gradients on the same examples and batches.
+//   2. lca row: seconds per row of `lca compute --method simpson` on a small run (2 full-dataset gradients
+//      per row, plus the range's first one), against the peer timing the same 2·rows + 1 gradients on the
+//      same examples and batches, divided by the rows alike;
+//   3. peak RSS at the paper's evaluation batch (2,500) where the gradient rows use a smaller one (AllCNN):
+//      one cold gradient on ONNX Runtime with the most threads asked for. AllCNN's peak grows ~6 MB per
+//      example (3.1 GB at 500, 6.2 GB at 1,000 on 2026-11-29), so at 2,500 it needs ~16 GB free.
 // Every figure is also a ratio to the best peer (>1: lca is slower), since a shared machine makes lone
 // times unreliable; the load average is printed before and after. Not a test.
-//   npm run bench [-- --models mnist-fc,cifar-resnet20 --only gradient,lca --threads 1,2 --repeats 2 --rows 4 --tfjs wasm]
+//   npm run bench [-- --models mnist-fc,cifar-resnet20 --only gradient,lca,rss --threads 1,2 --repeats 2 --rows 4 --tfjs wasm]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +24,7 @@ const flag = (name: string, fallback: string): string => {
 };
 const list = (name: string, fallback: string): string[] => flag(name, fallback).split(',').filter((v) => v.length > 0);
 const repeats = Number(flag('repeats', '2'));
-const only = list('only', 'gradient,lca');
+const only = list('only', 'gradient,lca,rss');
 const threadCounts = list('threads', '1,2').map(Number);
 const tfjs = list('tfjs', '');
 const lca = path.join(root, 'bin', 'lca.js');
@@ -30,13 +34,14 @@ const fixtureImages = path.join(root, 'fixtures/fashion-mnist-subset/train-image
 /**
  * Per network: the peer's name; the gradient's examples and evaluation batch (the paper's 2,500 for the
  * CIFAR networks, ResNet-20's peak RSS at it being a target; AllCNN at 2,500 takes minutes per gradient,
- * so 500 by default); and the LCA-row run: dataset, training examples evaluated (a seeded --subset), batch.
+ * so 500 by default, and `rssBatch` measures its peak RSS at 2,500 apart); and the LCA-row run: dataset,
+ * training examples evaluated (a seeded --subset), batch.
  */
-const SETUP: Record<string, { peer: string; examples: number; batch: number; dataset: string; lcaExamples: number; lcaBatch: number }> = {
+const SETUP: Record<string, { peer: string; examples: number; batch: number; rssBatch?: number; dataset: string; lcaExamples: number; lcaBatch: number }> = {
   'mnist-fc': { peer: 'fc', examples: 55000, batch: 11000, dataset: 'fashion-mnist-fixture', lcaExamples: 10000, lcaBatch: 10000 },
   'mnist-lenet': { peer: 'lenet', examples: 11000, batch: 1000, dataset: 'fashion-mnist-fixture', lcaExamples: 2000, lcaBatch: 1000 },
   'cifar-resnet20': { peer: 'resnet20', examples: 2500, batch: 2500, dataset: 'synthetic-cifar', lcaExamples: 500, lcaBatch: 500 },
-  'cifar-allcnn': { peer: 'allcnn', examples: 500, batch: 500, dataset: 'synthetic-cifar', lcaExamples: 250, lcaBatch: 250 },
+  'cifar-allcnn': { peer: 'allcnn', examples: 500, batch: 500, rssBatch: 2500, dataset: 'synthetic-cifar', lcaExamples: 250, lcaBatch: 250 },
 };
 const models = list('models', Object.keys(SETUP).join(','));
 for (const model of models) if (!SETUP[model]) throw new Error(`--models: unknown network ${model} (${Object.keys(SETUP).join(', ')})`);
@@ -47,7 +52,7 @@ for (const model of models) {
   setup.batch = Number(flag(`${model}-batch`, String(setup.batch)));
 }
 
-interface Row { model: string; what: string; who: string; examples: number; batch: number; seconds: number; rate: number; unit: string; rss?: number; note?: string }
+interface Row { model: string; what: string; who: string; examples: number; batch: number; seconds: number; rate: number; unit: string; cpu?: number; rss?: number; note?: string }
 const results: Row[] = [];
 /** Keeps a row for the table and logs it to stderr at once, so that a run cut short keeps what it measured. */
 function record(row: Row): void {
@@ -76,7 +81,7 @@ const hasTorch = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' })
 if (!hasTorch) console.error('skip pytorch peer: python3-torch is not installed (run scripts/install-peer.sh as root)');
 
 /** The peer's seconds for `perRepeat` gradients in a row on `n` examples in batches of `batch` (median of repeats), and its peak RSS. */
-function peer(model: string, n: number, batch: number, threads: number, perRepeat: number): { who: string; seconds: number; rss: number } | null {
+function peer(model: string, n: number, batch: number, threads: number, perRepeat: number): { who: string; seconds: number; cpu: number; rss: number } | null {
   if (!hasTorch) return null;
   const r = run(python, [path.join(root, 'scripts/peer/gradient.py'), SETUP[model].peer, String(n), String(repeats), String(batch), String(threads), fixtureImages, String(perRepeat)]);
   const j = lastJson(r.stdout);
@@ -84,7 +89,7 @@ function peer(model: string, n: number, batch: number, threads: number, perRepea
     console.error(`skip pytorch ${model} (${threads} threads): ${why(r)}`);
     return null;
   }
-  return { who: String(j.backend), seconds: Number(j.seconds), rss: Number(j.peak_rss_mb) };
+  return { who: String(j.backend), seconds: Number(j.seconds), cpu: Number(j.cpu_seconds), rss: Number(j.peak_rss_mb) };
 }
 
 const engines: { backend: string; threads?: number }[] = [...threadCounts.map((threads) => ({ backend: 'onnxruntime', threads })), ...tfjs.map((backend) => ({ backend }))];
@@ -96,12 +101,20 @@ for (const model of models) {
       const r = run(process.execPath, [path.join(root, 'dist/scripts/bench-gradient.js'), backend, String(examples), String(repeats), String(batch), model, ...(threads ? [String(threads)] : [])]);
       const j = lastJson(r.stdout);
       if (!r.ok || !j) console.error(`skip ${backend} ${model}: ${why(r)}`);
-      else record({ model, what: 'gradient', who: String(j.backend), examples, batch, seconds: Number(j.seconds), rate: examples / Number(j.seconds), unit: 'examples/s', rss: Number(j.peak_rss_mb) });
+      else record({ model, what: 'gradient', who: String(j.backend), examples, batch, seconds: Number(j.seconds), rate: examples / Number(j.seconds), unit: 'examples/s', cpu: Number(j.cpu_seconds), rss: Number(j.peak_rss_mb) });
     }
     for (const threads of threadCounts) {
       const p = peer(model, examples, batch, threads, 1);
-      if (p) record({ model, what: 'gradient', who: p.who, examples, batch, seconds: p.seconds, rate: examples / p.seconds, unit: 'examples/s', rss: p.rss });
+      if (p) record({ model, what: 'gradient', who: p.who, examples, batch, seconds: p.seconds, rate: examples / p.seconds, unit: 'examples/s', cpu: p.cpu, rss: p.rss });
     }
+  }
+  const { rssBatch } = SETUP[model];
+  if (only.includes('rss') && rssBatch !== undefined) {
+    const threads = String(Math.max(...threadCounts));
+    const r = run(process.execPath, [path.join(root, 'dist/scripts/bench-gradient.js'), 'onnxruntime', String(rssBatch), '0', String(rssBatch), model, threads]);
+    const j = lastJson(r.stdout);
+    if (!r.ok || !j) console.error(`skip peak RSS ${model} at batch ${rssBatch}: ${why(r)}`);
+    else record({ model, what: 'peak RSS', who: String(j.backend), examples: rssBatch, batch: rssBatch, seconds: Number(j.seconds), rate: rssBatch / Number(j.seconds), unit: 'examples/s', rss: Number(j.peak_rss_mb), note: 'one cold gradient' });
   }
   if (only.includes('lca')) {
     // A small run; simpson = exactly 2 gradients per row, plus the range's first.
@@ -127,18 +140,19 @@ for (const model of models) {
       }
     }
     fs.rmSync(dir, { recursive: true, force: true });
+    // The peer times what the compute did: 2 gradients per row and the range's first, per row alike.
     for (const threads of threadCounts) {
-      const p = peer(model, lcaExamples, lcaBatch, threads, 2);
-      if (p) record({ model, what: 'lca row', who: `${p.who}: 2 gradients`, examples: lcaExamples, batch: lcaBatch, seconds: p.seconds, rate: 1 / p.seconds, unit: 'rows/s' });
+      const p = peer(model, lcaExamples, lcaBatch, threads, 2 * rows + 1);
+      if (p) record({ model, what: 'lca row', who: `${p.who}: ${2 * rows + 1} gradients / ${rows} rows`, examples: lcaExamples, batch: lcaBatch, seconds: p.seconds / rows, rate: rows / p.seconds, unit: 'rows/s' });
     }
   }
 }
 
 console.log(`# load average ${loadBefore} before, ${load()} after, on ${os.cpus().length} cores; ratio = best peer's rate / this rate (>1: slower than the peer)`);
-console.log(['network', 'measure', 'who', 'examples', 'batch', 'seconds', 'rate', 'unit', 'ratio_to_best_pytorch', 'peak_rss_mb', 'note'].join('\t'));
+console.log(['network', 'measure', 'who', 'examples', 'batch', 'seconds', 'rate', 'unit', 'ratio_to_best_pytorch', 'cpu_seconds', 'peak_rss_mb', 'note'].join('\t'));
 for (const r of results) {
   const best = Math.max(...results.filter((p) => p.model === r.model && p.what === r.what && p.who.startsWith('pytorch')).map((p) => p.rate));
   const ratio = Number.isFinite(best) ? (best / r.rate).toFixed(2) : '';
   console.log([r.model, r.what, r.who, r.examples, r.batch, r.seconds.toFixed(3), r.rate < 10 ? r.rate.toFixed(3) : Math.round(r.rate), r.unit, ratio,
-    r.rss === undefined ? '' : r.rss.toFixed(0), r.note ?? ''].join('\t'));
+    r.cpu === undefined ? '' : r.cpu.toFixed(3), r.rss === undefined ? '' : r.rss.toFixed(0), r.note ?? ''].join('\t'));
 }
