@@ -3,6 +3,7 @@
 // is appended, then each node's backward rule (autodiff/rules-*.ts) runs in reverse topological order.
 // Pure: it builds an OnnxModel and never runs one.
 import { InputError } from '../errors.js';
+import { propagateRebuild, readRebuiltCopies, type Rebuilders } from './autodiff/rebuild.js';
 import type { OpRule, RuleContext } from './autodiff/rule.js';
 import { convRules } from './autodiff/rules-conv.js';
 import { elementwiseRules } from './autodiff/rules-elementwise.js';
@@ -69,8 +70,10 @@ export function gradientGraph(forward: OnnxModel, options: GradientOptions): Onn
 
   const taken = new Set([...graph.nodes.flatMap((n) => [...n.inputs, ...n.outputs, n.name]), ...initializers.keys(), LABELS, LOSS_SUM]);
   const g = new GraphBuilder(opset, 'ad/', taken);
+  const rebuilders: Rebuilders = new Map();
   const contextOf = (node: OnnxNode, saved: Record<string, string>): RuleContext => ({
     node, g, saved,
+    rebuildable: (value, rebuild) => rebuilders.set(value, rebuild),
     needs: (i) => node.inputs[i] !== undefined && node.inputs[i] !== '' && dependent.has(node.inputs[i]) && wanted.has(node.inputs[i]),
     shape: (name) => {
       const s = shapes.get(name);
@@ -84,7 +87,9 @@ export function gradientGraph(forward: OnnxModel, options: GradientOptions): Onn
     const rule = onPath.has(n) ? rules[n.opType] : undefined;
     if (rule?.forward) saved.set(n, rule.forward(contextOf(n, {})));
     else g.nodes.push(n);
+    propagateRebuild(g, n, rebuilders);
   }
+  const backwardStart = g.nodes.length;
 
   // Σ softmax cross-entropy; its gradient with respect to the logits is softmax − one-hot.
   const classes = shapes.get(options.logits)?.[1];
@@ -109,6 +114,8 @@ export function gradientGraph(forward: OnnxModel, options: GradientOptions): Onn
       contributions.set(input, [...(contributions.get(input) ?? []), d]);
     });
   }
+
+  readRebuiltCopies(g, backwardStart, rebuilders);
 
   // One Identity per gradient output, last and in parameter order: ORT starts its depth-first execution
   // order from them, last first, which runs the backward pass layer by layer (session.ts).

@@ -63,7 +63,9 @@ async function create(bytes: Uint8Array, options: SessionOptions): Promise<ort.I
       // leaves, so the last layer's gradients come first and each filter gradient right after its
       // layer's dY. With them removed, the first layer's filter gradient led, and every layer's dY stayed
       // alive until the end of the backward pass (ResNet-20 at batch 2,500: 6.3 GB peak RSS, 4.3 GB without).
-      extra: { session: { intra_op: { allow_spinning: '0' } }, optimization: { disable_specified_optimizers: 'EliminateIdentity' } },
+      // CommonSubexpressionElimination off: it would merge the backward's rebuilt copies (autodiff/rebuild.ts)
+      // back into the forward's values, which then stay alive through the forward again.
+      extra: { session: { intra_op: { allow_spinning: '0' } }, optimization: { disable_specified_optimizers: 'EliminateIdentity;CommonSubexpressionElimination' } },
     });
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0];

@@ -3,6 +3,7 @@
 import { InputError } from '../../errors.js';
 import type { GraphBuilder } from '../onnx/builder.js';
 import type { OnnxNode } from '../onnx/model.js';
+import type { Rebuild } from './rebuild.js';
 import { describe, type Shape } from '../shapes.js';
 
 export interface RuleContext {
@@ -14,6 +15,11 @@ export interface RuleContext {
   needs(i: number): boolean;
   /** Names a rule's `forward` kept for its backward. */
   saved: Record<string, string>;
+  /**
+   * For a rule's `forward`: `value` can be rebuilt in the backward pass, bit for bit, by `rebuild`
+   * (which appends the nodes) from values the backward keeps anyway (autodiff/rebuild.ts).
+   */
+  rebuildable(value: string, rebuild: Rebuild): void;
 }
 
 /** An op's reverse-mode rule, micrograd-style: the gradient of each input from those of the outputs. */

@@ -43,6 +43,7 @@ export const batchNormalization: OpRule = {
       : [g.op('Sub', [x, g.reshape(mean, perChannel)]), g.reshape(g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [variance, epsilon])])]), perChannel)];
     const normalised = g.op('Mul', [centred, rstd]);
     affine(g, normalised, scale, bias, channels, node.outputs[0]);
+    ctx.rebuildable(node.outputs[0], () => affine(g, normalised, scale, bias, channels));
     return { normalised, rstd };
   },
   /**
