@@ -15,11 +15,11 @@ const tmp = tempDir('lca-resume-kill-');
 const run = path.join(tmp, 'run');
 const reference = path.join(tmp, 'reference');
 const dir = path.join(run, 'lca', 'adaptive');
-const computeArgs = (where: string) => ['compute', '--run', where, '--part-size', '2', '--backend', 'onnxruntime', '--log-level', 'debug'];
+const computeArgs = (where: string, ...extra: string[]) => ['compute', '--run', where, '--part-size', '2', '--backend', 'onnxruntime', '--log-level', 'debug', ...extra];
 
 /** Starts `lca compute` and SIGKILLs it as soon as `when(stderr so far)` holds; resolves once it is dead. */
-function killWhen(when: (stderr: string) => boolean): Promise<{ signal: NodeJS.Signals | null; pid: number; stderr: string }> {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'lca.js'), ...computeArgs(run)], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+function killWhen(when: (stderr: string) => boolean, args = computeArgs(run)): Promise<{ signal: NodeJS.Signals | null; pid: number; stderr: string }> {
+  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'bin', 'lca.js'), ...args], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const poll = setInterval(() => when(stderr) && child.kill('SIGKILL'), 2);
@@ -29,8 +29,8 @@ function killWhen(when: (stderr: string) => boolean): Promise<{ signal: NodeJS.S
   }));
 }
 
-const partBytes = (where: string) => {
-  const parts = path.join(where, 'lca', 'adaptive');
+const partBytes = (where: string, method = 'adaptive') => {
+  const parts = path.join(where, 'lca', method);
   return fs.readdirSync(parts).sort().map((name) => [name, fs.readFileSync(path.join(parts, name))] as const);
 };
 
@@ -67,4 +67,22 @@ test('a compute killed at any point and rerun equals an uninterrupted one, byte 
   const [expected, actual] = [partBytes(reference), partBytes(run)];
   assert.deepEqual(actual.map(([name]) => name), expected.map(([name]) => name));
   actual.forEach(([name, bytes], k) => assert.ok(bytes.equals(expected[k][1]), `${name} differs from the uninterrupted run's`));
+});
+
+test('--store layers --every 2 killed inside a block and rerun equals an uninterrupted compute, byte for byte', async () => {
+  const blocks = ['--method', 'first-order', '--store', 'layers', '--every', '2'];
+  const [killed, whole] = [path.join(tmp, 'blocks'), path.join(tmp, 'blocks-reference')];
+  for (const where of [killed, whole]) fs.cpSync(run, where, { recursive: true, filter: (src) => !src.includes(`${path.sep}lca${path.sep}`) });
+  assert.equal(lca(computeArgs(whole, ...blocks)).code, 0);
+  // Parts hold 2 blocks (iterations 0-3, 4-5): killed once the second part has its first row computed, mid-block.
+  const blockDir = path.join(killed, 'lca', 'first-order');
+  const mid = await killWhen((stderr) => listTemporaries(blockDir).length > 0 && /"iteration":4,/.test(stderr), computeArgs(killed, ...blocks));
+  assert.equal(mid.signal, 'SIGKILL');
+  assert.deepEqual(listParts(blockDir).map((p) => [p.first, p.last]), [[0, 3]]);
+  const resumed = lca(computeArgs(killed, ...blocks));
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stderr, /computing rows 4-5 \(4 rows already computed\)/);
+  const [expected, actual] = [partBytes(whole, 'first-order'), partBytes(killed, 'first-order')];
+  assert.deepEqual(actual.map(([name]) => name), expected.map(([name]) => name));
+  actual.forEach(([name, bytes], k) => assert.ok(bytes.equals(expected[k][1]), `${name} differs from the uninterrupted compute's`));
 });

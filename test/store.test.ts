@@ -188,6 +188,11 @@ test('whatever needs every parameter says so in one line naming the store, with 
   assert.equal(heatmap.code, 1);
   assert.match(heatmap.stderr, /plot --figure heatmap needs every parameter's LCA; .* --store units/);
   assert.equal(heatmap.stderr.trim().split('\n').length, 1);
+  const workers = lca(['compute', '--run', runs.blocks, '--store', 'layers', '--every', '2', '--workers', '2']);
+  assert.deepEqual([workers.code, workers.stderr], [2, 'lca: --workers with --every 2: workers split rows, not blocks; compute the blocks in one process\n']);
+  const cut = lca(['analyze', '--run', runs.blocks, '--report', 'layers', '--iterations', '1:3']);
+  assert.equal(cut.code, 2);
+  assert.match(cut.stderr, /^lca: --iterations 1:3: .* rows are blocks of 2 iterations/);
   const layers = lca(['analyze', '--run', runs.blocks, '--report', 'layers', '--table', 'summary', '--format', 'tsv']);
   assert.equal(layers.code, 0, layers.stderr);
   const status = await runStatus({ run: runs.blocks });
