@@ -49,9 +49,9 @@ test('status of a partly computed run names ranges, parts, gaps, errors and left
   assert.equal(tsv.code, 0);
   assert.equal(tsv.stderr, '');
   const lines = tsv.stdout.trim().split('\n');
-  assert.equal(lines[0], 'method\tcomputed\tmissing\tparts\tcomputed_ranges\tmissing_ranges\tmax_abs_error\tcumulative_relative_error\tcompute_backend\ttemporary_files\tsubset');
+  assert.equal(lines[0], 'method\tcomputed\tmissing\tparts\tcomputed_ranges\tmissing_ranges\tmax_abs_error\tcumulative_relative_error\tcompute_backend\ttemporary_files\tsubset\tstore');
   assert.equal(lines.length, 2, 'one computed method');
-  assert.match(lines[1], /^adaptive\t4\t2\t4\t0-1, 4-5\t2-3\t/);
+  assert.match(lines[1], /^adaptive\t4\t2\t4\t0-1, 4-5\t2-3\t.*\tfull$/); // computed with the default --store full
   const csv = lca(['status', '--run', run, '--format', 'csv', '--table', 'parts']);
   assert.equal(csv.stdout.split('\n')[0], 'method,file,first,last,rows,bytes');
   const table = lca(['status', '--run', run, '--format', 'table']);

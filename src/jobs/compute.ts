@@ -7,7 +7,7 @@ import { describeBackend, type BackendChoice } from '../backend/names.js';
 import { UsageError } from '../errors.js';
 import type { LossAndGradient, SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
-import { blockAccumulator, blockEndOf, storedVector, variableSums, type Store } from '../lca/aggregate.js';
+import { blockAccumulator, blockEndOf, onBlockEdges, storedVector, variableSums, type Store } from '../lca/aggregate.js';
 import { checkIterationRange, rowCount, shardRange, type Shard } from '../lca/schedule.js';
 import { describeSubset, subsetIndices, type Subset } from '../lca/subset.js';
 import { gradientsDir, gradientsLayout } from '../store/gradients.js';
@@ -89,7 +89,7 @@ export function checkBlocks(every: number, [first, last]: [number, number], T: n
   if (!Number.isInteger(every) || every < 1) throw new UsageError(`--every ${every}: must be a positive integer`);
   if (every === 1) return;
   if (shard) throw new UsageError(`--every ${every} with a shard (${shard.source}): shards split rows, not blocks; compute the blocks in one process or use --iterations ranges on block edges`);
-  if (first % every !== 0 || ((last + 1) % every !== 0 && last !== T - 1)) {
+  if (!onBlockEdges(first, last, every, T)) {
     throw new UsageError(`--every ${every}: --iterations ${first}:${last + 1} must start on a multiple of ${every} and end on one (or at ${T})`);
   }
 }

@@ -89,5 +89,9 @@ export function blockAccumulator(parameters: number, blockEnd: (t: number) => nu
 /** Blocks of k iterations from 0: iteration t's block ends at min(⌊t/k⌋·k + k, T) − 1. */
 export const blockEndOf = (every: number, T: number) => (t: number): number => Math.min(Math.floor(t / every) * every + every, T) - 1;
 
+/** Whether rows first … last start on a block edge and end on one (or at the run's end, T − 1). */
+export const onBlockEdges = (first: number, last: number, every: number, T: number): boolean =>
+  first % every === 0 && ((last + 1) % every === 0 || last === T - 1);
+
 /** Rows a part of iterations first … last holds: one per block (first lies on a block edge). */
 export const blockCount = (first: number, last: number, every: number): number => Math.ceil((last - first + 1) / every);

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { describeBackend } from '../backend/names.js';
 import { ExistsError, InputError, UsageError } from '../errors.js';
-import { blockCount, storeHolds, unitsOf, type Store } from '../lca/aggregate.js';
+import { blockCount, onBlockEdges, storeHolds, unitsOf, type Store } from '../lca/aggregate.js';
 import { METHODS, type Method } from '../lca/integrate.js';
 import { checkIterationRange } from '../lca/schedule.js';
 import type { RowBatch } from './arrow-rows.js';
@@ -167,7 +167,7 @@ export async function* rowsIn(batches: AsyncIterable<RowBatch>, [first, last]: R
 
 /** With --every k a row is a block of k iterations from a multiple of k: a range must not cut one. */
 function checkBlockRange(run: string, [first, last]: Range, every: number, T: number): Range {
-  if (every > 1 && (first % every !== 0 || ((last + 1) % every !== 0 && last !== T - 1))) {
+  if (!onBlockEdges(first, last, every, T)) {
     throw new UsageError(`--iterations ${first}:${last + 1}: ${run}'s LCA rows are blocks of ${every} iterations (lca compute --every ${every}); start and end on multiples of ${every} (or at ${T})`);
   }
   return [first, last];
