@@ -66,13 +66,13 @@ function shiftedFilterGradient(g: GraphBuilder, x: string, dy: string, w: Window
   const swap = [1, 0, 2, 3];
   const [rows, columns] = w.out;
   const xt = g.transpose(x, swap);
+  const rowShifts = Array.from({ length: kh }, (_, i) => g.reshape(shifted(g, xt, 2, i * w.dilations[0] - w.pads[0], height, rows), [channels, -1]));
+  // dY's side is written after X's so that ORT, which runs a node's last-written input first, builds the
+  // stacked dY (and frees its column-shifted pieces) before it copies X: a peak of 6 activations, not 8.
   const dyt = g.transpose(dy, swap);
   const columnShifts = Array.from({ length: kw }, (_, j) => shifted(g, dyt, 3, w.pads[1] - j * w.dilations[1], columns, width));
   const stacked = g.reshape(kw === 1 ? columnShifts[0] : g.op('Concat', columnShifts, { axis: attr.int(0) }), [kw * filters, -1]);
-  const products = Array.from({ length: kh }, (_, i) => {
-    const rowShift = shifted(g, xt, 2, i * w.dilations[0] - w.pads[0], height, rows);
-    return g.op('Gemm', [stacked, g.reshape(rowShift, [channels, -1])], { transB: attr.int(1) });
-  });
+  const products = rowShifts.map((rowShift) => g.op('Gemm', [stacked, rowShift], { transB: attr.int(1) }));
   const all = kh === 1 ? products[0] : g.op('Concat', products.map((p) => g.unsqueeze(p, [0])), { axis: attr.int(0) });
   return g.transpose(g.reshape(all, [kh, kw, filters, channels]), [2, 3, 0, 1]);
 }
