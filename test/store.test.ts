@@ -16,6 +16,7 @@ import { runStatus } from '../src/jobs/status.js';
 import { runTraining } from '../src/jobs/train.js';
 import type { Report } from '../src/report/format.js';
 import { openRowFile } from '../src/store/arrow-rows.js';
+import { ComputedRun } from '../src/store/computed-run.js';
 import { lcaDir, lcaLayout, listParts } from '../src/store/lca-parts.js';
 import { readManifest } from '../src/store/manifest.js';
 import { readPartMetadata } from '../src/store/part-metadata.js';
@@ -29,7 +30,7 @@ const T = 5; // with --every 2: blocks {0, 1}, {2, 3}, {4}
 const runs = {
   full: path.join(tmp, 'full'), units: path.join(tmp, 'units'), layers: path.join(tmp, 'layers'),
   blocks: path.join(tmp, 'blocks'), // --store layers --every 2 --per-class, computed in two goes (a resume)
-  fullBlocks: path.join(tmp, 'full-blocks'), // --store full --every 2
+  fullBlocks: path.join(tmp, 'full-blocks'), // --store full --every 2 --save-gradients
 };
 const method = 'first-order';
 
@@ -71,7 +72,7 @@ test.before(async () => {
   await compute(runs.layers, { store: 'layers' });
   await compute(runs.blocks, { store: 'layers', every: 2, perClass: true, iterations: [0, 1] });
   await compute(runs.blocks, { store: 'layers', every: 2, perClass: true }); // resumes after the committed block
-  await compute(runs.fullBlocks, { every: 2 });
+  await compute(runs.fullBlocks, { every: 2, saveGradients: true });
 });
 
 test('analyze --report layers: the same totals (≤ 1e-6 relative) from every store, the layers store from a fraction of the bytes', async () => {
@@ -148,6 +149,10 @@ test('--every 2: one row per block, losses at its ends, LCA, errors and per-clas
   const overfitting = await runAnalysis({ run: runs.blocks, report: 'overfitting' });
   assert.deepEqual(table(overfitting, 'losses').map((r) => r.iteration), [0, 2, 4, 5]);
   for (const report of ['error', 'sync'] as const) assert.equal((await runAnalysis({ run: runs.blocks, report })).report, report);
+  // Saved gradients stay one row per iterate; oscillations, which pairs them with LCA rows, refuses blocks.
+  const gradients = await (await ComputedRun.open(runs.fullBlocks)).gradientParts();
+  assert.deepEqual(gradients.map((p) => [p.first, p.last, p.scalars.get('iteration')!.length]), [[0, 3, 4], [4, 5, 2]]);
+  await assert.rejects(runAnalysis({ run: runs.fullBlocks, report: 'oscillations' }), /analyze --report oscillations needs one row per iteration; .* was computed with --every 2 \(recompute with --every 1\)/);
 });
 
 test('stores never mix: a compute with another --store or --every, and a folder holding both, are refused', async () => {
