@@ -55,8 +55,8 @@ export class GraphBuilder {
     return this.tensor('shape', DataType.INT64, [values.length], BigInt64Array.from(values.map(BigInt)));
   }
 
-  /** ReduceSum / ReduceMean / ReduceSumSquare over `axes`, in the form this opset reads (axes an input from 13 / 18 / 18). */
-  reduce(op: 'ReduceSum' | 'ReduceMean' | 'ReduceSumSquare', x: string, axes: number[], keepdims: boolean): string {
+  /** ReduceSum / ReduceMean over `axes`, in the form this opset reads (axes an input from 13 / 18). */
+  reduce(op: 'ReduceSum' | 'ReduceMean', x: string, axes: number[], keepdims: boolean): string {
     const inputFrom = op === 'ReduceSum' ? 13 : 18;
     const keep = { keepdims: attr.int(keepdims ? 1 : 0) };
     if (this.opset >= inputFrom) return this.op(op, [x, this.int64s(axes)], keep);
