@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SAMPLES, SAMPLE_SECONDS, gradientCount, loopSeconds, median, partBytes, partCount, wantsSample } from '../src/lca/estimate.js';
-import { gradientTimer } from '../src/jobs/gradient-timer.js';
+import { gradientTimer, stopwatch } from '../src/jobs/gradient-timer.js';
 
 test('gradients: one per row and per range start at iterates, splits − 1 per row inside segments', () => {
   assert.deepEqual(gradientCount('simpson', 660, 1, 2), { endpoint: 661, interior: 660 });
@@ -41,8 +41,21 @@ test('a compute\'s timer: the first gradient alone, then the medians of each kin
   const estimate = timer.estimate('simpson', 4, 1, 2)!;
   assert.equal(estimate.splits, 2);
   // 0.06 s first + 4 endpoints at ~0.02 + 4 midpoints at ~0.01 (timers run a little late, never early).
-  assert.ok(estimate.seconds >= 0.06 + 4 * 0.02 + 4 * 0.01 - 0.003 && estimate.seconds < 0.06 + 4 * 0.05 + 4 * 0.04, `${estimate.seconds}`);
+  assert.ok(estimate.wall >= 0.06 + 4 * 0.02 + 4 * 0.01 - 0.003 && estimate.wall < 0.06 + 4 * 0.05 + 4 * 0.04, `${estimate.wall}`);
+  assert.ok(estimate.cpu >= 0 && estimate.cpu < estimate.wall / 2, `waiting costs next to no CPU: ${estimate.cpu} s`);
   // A first row that doubled to 4 splits: 3 interior gradients per row instead of 1.
   const doubled = timer.estimate('adaptive', 4, 1, 4)!;
-  assert.ok(Math.abs(doubled.seconds - estimate.seconds - 4 * 2 * (estimate.seconds - timer.estimate('first-order', 4, 1, 1)!.seconds) / 4) < 1e-9, `${doubled.seconds}`);
+  assert.ok(Math.abs(doubled.wall - estimate.wall - 4 * 2 * (estimate.wall - timer.estimate('first-order', 4, 1, 1)!.wall) / 4) < 1e-9, `${doubled.wall}`);
+});
+
+test('stopwatch: CPU seconds count work, not waiting', async () => {
+  const lap = stopwatch();
+  const until = performance.now() + 150;
+  let spin = 0;
+  while (performance.now() < until) spin++;
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const t = lap();
+  assert.ok(spin > 0 && t.wall >= 0.29, `${t.wall} s wall`);
+  // 0.15 s busy and 0.15 s asleep: the CPU seconds stay well under the wall seconds, and above nothing.
+  assert.ok(t.cpu > 0.01 && t.cpu < 0.26, `${t.cpu} s CPU of ${t.wall} s`);
 });

@@ -21,7 +21,7 @@ import { formatRanges, missingRanges } from '../store/ranges.js';
 import { removeStaleTemporaries } from '../store/temporaries.js';
 import { readIterates } from '../store/weights.js';
 import { guardCompute, type ComputeGuard } from './compute-guard.js';
-import { gradientTimer } from './gradient-timer.js';
+import { gradientTimer, stopwatch } from './gradient-timer.js';
 import { modelSource, openObjectives } from './model-source.js';
 import type { Reporter } from './reporter.js';
 
@@ -229,7 +229,7 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
   const T = manifest.training.iterations;
   const progress = reporter.progress(`computing LCA (${options.method})`);
   progress.update(0, total);
-  const started = performance.now();
+  const loop = stopwatch();
   let firstRowSplits: number | null = null; // the estimate in the last log line assumes it for every row, as --dry-run does
   try {
     for (const [a, b] of todo) {
@@ -293,15 +293,18 @@ async function computeRows(options: ComputeOptions, { manifest, settings, mine, 
     progress.stop();
     await Promise.all(objectives.map((o) => o.dispose()));
   }
-  summary.seconds = (performance.now() - started) / 1000;
+  const spent = loop();
+  summary.seconds = spent.wall;
   reporter.info(`computed ${summary.computed} iterations in ${summary.seconds.toFixed(1)} s ` +
     `(${(summary.seconds / summary.computed).toFixed(3)} s/iteration, ${summary.gradients} gradient evaluations, ` +
     `${(summary.seconds / summary.gradients).toFixed(3)} s each, ${summary.endpoint_gradients} at range starts)`, { ...summary });
   const estimate = firstRowSplits === null ? null : timing.estimate(options.method, total, todo.length, firstRowSplits);
   if (estimate) {
     const load = os.loadavg()[0];
-    reporter.info(`estimate ${estimate.seconds.toFixed(1)} s vs actual ${summary.seconds.toFixed(1)} s (actual/estimate ${(summary.seconds / estimate.seconds).toFixed(2)}): ` +
-      `--dry-run's model (${estimate.splits} splits per row) on this compute's first gradients; load average ${load.toFixed(2)}`, { estimated_seconds: estimate.seconds, seconds: summary.seconds, load_average: load });
+    const ratio = (actual: number, estimated: number) => `${estimated.toFixed(1)} s vs actual ${actual.toFixed(1)} s (actual/estimate ${(actual / estimated).toFixed(2)})`;
+    reporter.info(`estimate ${ratio(spent.wall, estimate.wall)}, CPU ${ratio(spent.cpu, estimate.cpu)}: ` +
+      `--dry-run's model (${estimate.splits} splits per row) on this compute's first gradients; load average ${load.toFixed(2)}`,
+    { estimated_seconds: estimate.wall, seconds: spent.wall, estimated_cpu_seconds: estimate.cpu, cpu_seconds: spent.cpu, load_average: load });
   }
   return summary;
 }

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { describeBackend } from '../backend/names.js';
 import os from 'node:os';
 import path from 'node:path';
-import { gradientCount, loopSeconds, median, partBytes, partCount, wantsSample, type GradientSeconds } from '../lca/estimate.js';
+import { gradientCount, median as medianOf, partBytes, partCount, wantsSample } from '../lca/estimate.js';
 import type { SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, pointOnSegment, type Evaluation } from '../lca/integrate.js';
 import { rowCount, shardRange } from '../lca/schedule.js';
@@ -20,11 +20,15 @@ import { missingRanges } from '../store/ranges.js';
 import { readManifest } from '../store/manifest.js';
 import { readIterates } from '../store/weights.js';
 import { checkBlocks, resolveRange, type ComputeOptions } from './compute.js';
+import { estimateLoop, stopwatch, type GradientTimings, type Timing } from './gradient-timer.js';
 import { blockCount } from '../lca/aggregate.js';
 import { modelSource, openObjectives } from './model-source.js';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
-const timings = (timed: number[]) => (timed.length > 1 ? `median of ${timed.length} (${Math.min(...timed).toFixed(3)}–${Math.max(...timed).toFixed(3)})` : 'one timing');
+const timings = (timed: Timing[]) => {
+  const walls = timed.map((t) => t.wall);
+  return walls.length > 1 ? `median of ${walls.length} (${Math.min(...walls).toFixed(3)}–${Math.max(...walls).toFixed(3)})` : 'one timing';
+};
 
 /** Rows written for these ranges: one per block of `every` iterations (ranges start on block edges). */
 const storedRows = (ranges: readonly [number, number][], every: number) => ranges.reduce((n, [a, b]) => n + blockCount(a, b, every), 0);
@@ -82,29 +86,29 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const a = Math.min(todo[0]?.[0] ?? first, manifest.training.iterations - 1);
   const thetas: Float32Array[] = [];
   for await (const iterate of readIterates(run, manifest, a, a + 1)) thetas.push(iterate.theta);
-  const evaluate = async (theta: Float32Array, at?: SegmentPoint): Promise<{ seconds: number; evaluation: Evaluation }> => {
-    const t = performance.now();
+  const evaluate = async (theta: Float32Array, at?: SegmentPoint): Promise<{ timing: Timing; evaluation: Evaluation }> => {
+    const lap = stopwatch();
     const results = [];
     for (const o of objectives) results.push(await o.lossAndGradient(theta, at));
-    return { seconds: seconds(t), evaluation: { losses: results.map((r) => r.loss), gradients: results.map((r) => r.gradient) } };
+    return { timing: lap(), evaluation: { losses: results.map((r) => r.loss), gradients: results.map((r) => r.gradient) } };
   };
   const at = (s: number): SegmentPoint => ({ from: thetas[0], to: thetas[1], s });
   const start = await evaluate(thetas[0]);
   const end = await evaluate(thetas[1]);
-  const timed = { endpoint: [end.seconds], interior: [] as number[] };
+  const timed: GradientTimings = { first: start.timing, endpoint: [end.timing], interior: [] };
   // Row a integrated as the compute will (its midpoint, and every doubling it needs): its splits are measured, not assumed.
   const firstRow = await integrateSegment(thetas[0], thetas[1], start.evaluation, end.evaluation, async (theta, s) => {
     const e = await evaluate(theta, at(s));
-    timed.interior.push(e.seconds);
+    timed.interior.push(e.timing);
     return e.evaluation.gradients;
   }, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving: objectives.length });
   // More timings while cheap (lca/estimate.ts's wantsSample): alternating θ_a and θ_{a+1}, and the midpoint.
   const interior = options.method !== 'first-order';
-  while (wantsSample(timed.endpoint) || (interior && wantsSample(timed.interior))) {
-    if (wantsSample(timed.endpoint)) timed.endpoint.push((await evaluate(thetas[(timed.endpoint.length + 1) % 2])).seconds);
-    if (interior && wantsSample(timed.interior)) timed.interior.push((await evaluate(pointOnSegment(thetas[0], thetas[1], 0.5), at(0.5))).seconds);
+  const wants = (kind: Timing[]) => wantsSample(kind.map((t) => t.wall));
+  while (wants(timed.endpoint) || (interior && wants(timed.interior))) {
+    if (wants(timed.endpoint)) timed.endpoint.push((await evaluate(thetas[(timed.endpoint.length + 1) % 2])).timing);
+    if (interior && wants(timed.interior)) timed.interior.push((await evaluate(pointOnSegment(thetas[0], thetas[1], 0.5), at(0.5))).timing);
   }
-  const measured: GradientSeconds = { first: start.seconds, endpoint: median(timed.endpoint), interior: interior ? median(timed.interior) : 0 };
   const splits = options.method === 'adaptive' ? observed?.splits ?? firstRow.splits : firstRow.splits;
   for (const o of objectives) await o.dispose();
   const peakRss = process.resourceUsage().maxRSS * 1024;
@@ -113,9 +117,11 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const shares = mine ? Array.from({ length: workers }, (_, k) => shardRange(mine[0], mine[1], { index: k, count: workers })).filter((r) => r !== null) : [];
   const perWorker = shares.map(([s, e]) => {
     const ranges = missingRanges(options.force ? [] : listParts(dir), s, e);
-    return loopSeconds(gradientCount(options.method, rowCount(ranges), ranges.length, splits), measured);
+    return estimateLoop(timed, gradientCount(options.method, rowCount(ranges), ranges.length, splits)) ?? { wall: 0, cpu: 0 };
   });
-  const loop = Math.max(0, ...perWorker);
+  const loop = Math.max(0, ...perWorker.map((w) => w.wall));
+  const loopCpu = perWorker.reduce((sum, w) => sum + w.cpu, 0);
+  const median = (kind: Timing[], k: keyof Timing) => (kind.length > 0 ? medianOf(kind.map((t) => t[k])) : 0);
   const count = gradientCount(options.method, rows, todo.length, splits);
   const K = manifest.model.parameters;
   const classes = options.perClass ? train.classCounts.length : 0;
@@ -143,11 +149,13 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
     ['splits_per_row', splits, splitNote],
     ['gradients', count.endpoint + count.interior, `${count.endpoint} at iterates (one per row + one per range start), ${count.interior} inside segments; each over ${objectives.length === 2 ? 'training + validation' : 'training'} data`],
     ['setup_seconds', setup, 'data, engine and evaluation batches, measured'],
-    ['first_gradient_seconds', measured.first, `measured at θ_${a} (warm-up included)`],
-    ['gradient_seconds', measured.endpoint, `${timings(timed.endpoint)} at θ_${a + 1}${timed.endpoint.length > 1 ? ` and θ_${a}` : ''}`],
-    ['interior_gradient_seconds', measured.interior, interior ? `${timings(timed.interior)} inside row ${a}'s segment` : 'not needed'],
+    ['first_gradient_seconds', start.timing.wall, `measured at θ_${a} (warm-up included)`],
+    ['gradient_seconds', median(timed.endpoint, 'wall'), `${timings(timed.endpoint)} at θ_${a + 1}${timed.endpoint.length > 1 ? ` and θ_${a}` : ''}`],
+    ['interior_gradient_seconds', median(timed.interior, 'wall'), interior ? `${timings(timed.interior)} inside row ${a}'s segment` : 'not needed'],
+    ['gradient_cpu_seconds', median(timed.endpoint, 'cpu'), 'the same gradients in CPU seconds (every thread): a shared load moves them far less'],
     ['load_average', os.loadavg()[0], 'of this machine over the last minute, while measuring: a compute under another load takes longer or shorter'],
     ['estimated_seconds', loop, 'the compute loop, as `lca compute` times it'],
+    ['estimated_cpu_seconds', loopCpu, 'the same loop in CPU seconds (of all workers), as `lca compute` reports it too'],
     ['estimated_wall_seconds', loop + setup, 'plus setup'],
     ['peak_memory_bytes', memory, `this dry run's peak RSS (same data and batches) + integrator ${integrator} + write buffer${workers > 1 ? `, × ${workers} workers` : ''}`],
     ['disk_bytes', disk, `${parts} part(s) × ${lcaPart.part} fixed + ${storedRows(todo, stored.every)} row(s) × ${lcaPart.row} (--store ${stored.store}${stored.every > 1 ? `, --every ${stored.every}` : ''})${options.saveGradients ? ', with gradients' : ''}`],
@@ -155,7 +163,7 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   return {
     report: 'dry-run',
     context: { run, model: manifest.model.name, method: options.method, compute_backend: describeBackend(backend), range: mine ? `${mine[0]}:${mine[1] + 1}` : 'none' },
-    summary: { estimated_seconds: loop, estimated_wall_seconds: loop + setup, peak_memory_bytes: memory, disk_bytes: disk, load_average: os.loadavg()[0], dry_run_seconds: seconds(started) },
+    summary: { estimated_seconds: loop, estimated_cpu_seconds: loopCpu, estimated_wall_seconds: loop + setup, peak_memory_bytes: memory, disk_bytes: disk, load_average: os.loadavg()[0], dry_run_seconds: seconds(started) },
     tables: [{ name: 'estimate', columns: ['quantity', 'value', 'how'], rows: estimate }],
   };
 }
