@@ -66,7 +66,7 @@ export const computeCommand = () =>
     .option('--break-lock', 'ignore (and remove) other computes\' leases on this method folder, e.g. of a cancelled job on another host whose lease is not stale yet')
     .addOption(new Option('--store <what>', 'what a row keeps, for models whose T×K matrix does not fit: full (every parameter), units (per output unit), layers (one sum per variable); reports that need every parameter refuse units and layers').choices(STORES).default('full'))
     .option('--every <k>', 'one row per block of k iterations from 0, its LCA, loss change and error summed (rows stay grounded); not with --shard or --workers', parsePositiveInteger, 1)
-    .option('--dry-run', 'print the estimated seconds, peak memory and disk for these flags (one measured gradient) and compute nothing')
+    .option('--dry-run', 'print the estimated seconds (wall and CPU), peak memory and disk for these flags (the first row integrated, gradients timed) and compute nothing')
     .addOption(new Option('-f, --format <format>', '--dry-run: output format (default: table on a terminal, tsv otherwise)').choices(FORMATS))
     .addOption(logLevelOption())
     .action(async (flags: ComputeFlags) => {
