@@ -35,7 +35,9 @@ function layerLabels(svg: string, names: Set<string>): { y: number; font: number
 for (const figure of ['layers', 'layer-helped', 'sync'] as const) {
   test(`${figure}: bounded size and one non-overlapping label per layer for 1, 41 and 100 layers`, async () => {
     for (const layers of LAYER_COUNTS) {
-      const svg = await svgFromSpec((await buildFigure(figure, await RunSource.open(runOf(layers)), {})).spec);
+      const { spec } = await buildFigure(figure, await RunSource.open(runOf(layers)), {});
+      assert.ok((spec.title as { offset: number }).offset >= 8, `${figure}: the subtitle keeps clear of the top axis`);
+      const svg = await svgFromSpec(spec);
       const [width, height] = size(svg);
       assert.ok(width <= 1000 && height <= 1400, `${figure}, ${layers} layers: ${width} × ${height} px`);
       const names = new Set(Array.from({ length: layers }, (_, l) => `block${Math.floor(l / 3)}_conv_${l}`));

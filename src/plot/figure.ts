@@ -36,9 +36,15 @@ export function wrap(text: string): string[] {
   return lines;
 }
 
+/** Pixels between the subtitle's last line and the chart: vega's default 4 let descenders touch a top axis (Fig. 3c). */
+export const TITLE_OFFSET = 12;
+
 export function title(text: string, source: FigureSource, extra?: string): VlSpec {
   const warnings = source.warnings.map((w) => `WARNING: ${w}`);
-  return { text, subtitle: [...warnings, source.provenance(), ...(extra ? [extra] : [])].flatMap(wrap), ...(warnings.length ? { subtitleColor: '#b2182b' } : {}) };
+  return {
+    text, offset: TITLE_OFFSET,
+    subtitle: [...warnings, source.provenance(), ...(extra ? [extra] : [])].flatMap(wrap), ...(warnings.length ? { subtitleColor: '#b2182b' } : {}),
+  };
 }
 
 /** Numbers in subtitles: 4 significant digits, exponent form when tiny or huge. */
