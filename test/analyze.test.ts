@@ -74,3 +74,12 @@ test('error: max, mean, cumulative and relative error, iterations above toleranc
   assert.equal(r.val?.max_abs_error, 2e-3);
   assert.equal(r.val?.iterations_above_tolerance, 1);
 });
+
+test('error: a block of k iterations (compute --every k) is above the tolerance only past k × tolerance', () => {
+  const fold = errorFold(1e-3, false);
+  const block = (span: number, error: number): LcaRow => ({ ...row(0, matrix[0], { error, delta_loss: -0.5, splits: 2 }), span });
+  fold.add(block(2, 1.5e-3)); // two iterations' errors within 1e-3 each can sum to this
+  fold.add(block(2, 2.5e-3));
+  fold.add(block(1, 1.5e-3)); // the last block may be shorter
+  assert.equal(fold.result().iterations_above_tolerance, 2);
+});

@@ -34,7 +34,7 @@ function statsFold(prefix: string, tolerance: number) {
       sumAbs += Math.abs(error);
       cumulative += error;
       delta += row.scalar(`${prefix}delta_loss`);
-      above += +(Math.abs(error) > tolerance);
+      above += +(Math.abs(error) > tolerance * (row.span ?? 1)); // a block's error sums its iterations' (--every)
       count++;
     },
     result(): ErrorStats {

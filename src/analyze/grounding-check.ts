@@ -21,8 +21,8 @@ export function groundingWarning(g: Grounding): string | null {
 }
 
 /** The grounding of rows' per-iteration columns (`error`, `delta_loss`), e.g. a reader's scalars-only rows. */
-export function groundingOfRows(rows: Iterable<{ iteration: number; scalar(name: string): number }>, tolerance: number): Grounding {
+export function groundingOfRows(rows: Iterable<{ iteration: number; span?: number; scalar(name: string): number }>, tolerance: number): Grounding {
   const fold = errorFold(tolerance, false);
-  for (const row of rows) fold.add({ iteration: row.iteration, scalar: (name) => (name === 'splits' ? 0 : row.scalar(name)), variable: () => new Float32Array(0) });
+  for (const row of rows) fold.add({ iteration: row.iteration, span: row.span, scalar: (name) => (name === 'splits' ? 0 : row.scalar(name)), variable: () => new Float32Array(0) });
   return { ...fold.result(), tolerance };
 }

@@ -102,7 +102,7 @@ function foldScalars<R>(rows: Iterable<ScalarRow>, fold: Fold<R>): R {
   const noVectors = () => {
     throw new Error('a scalars-only fold asked for LCA vectors');
   };
-  for (const row of rows) fold.add({ iteration: row.iteration, scalar: row.scalar, variable: noVectors });
+  for (const row of rows) fold.add({ iteration: row.iteration, span: row.span, scalar: row.scalar, variable: noVectors });
   return fold.result();
 }
 

@@ -27,6 +27,8 @@ export interface CheckedPart extends PartFile {
 /** What a row holds without its LCA vectors. */
 export interface ScalarRow {
   iteration: number;
+  /** Iterations the row covers: its block's length with `lca compute --every`, else 1. */
+  span: number;
   scalar(name: string): number;
 }
 
@@ -117,6 +119,7 @@ export function* scalarRowsOf(parts: readonly CheckedPart[], [first, last]: Rang
   for (const part of parts) {
     if (part.last < first || part.first > last) continue;
     const iterations = part.scalars.get('iteration')!;
+    const spans = part.scalars.get('iterations'); // only in blocks of --every k
     for (let r = 0; r < iterations.length; r++) {
       if (iterations[r] < first || iterations[r] > last) continue;
       const scalar = (name: string) => {
@@ -124,7 +127,7 @@ export function* scalarRowsOf(parts: readonly CheckedPart[], [first, last]: Rang
         if (!column) throw new InputError(`${part.file}: no column ${name}`);
         return column[r];
       };
-      yield { iteration: iterations[r], scalar };
+      yield { iteration: iterations[r], span: spans?.[r] ?? 1, scalar };
     }
   }
 }
