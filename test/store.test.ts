@@ -12,6 +12,7 @@ import { runAnalysis } from '../src/jobs/analyze.js';
 import { runCompute, type ComputeOptions } from '../src/jobs/compute.js';
 import { writeHtmlReport } from '../src/jobs/html-report.js';
 import { silentReporter } from '../src/jobs/reporter.js';
+import { RunSource } from '../src/jobs/run-source.js';
 import { runStatus } from '../src/jobs/status.js';
 import { runTraining } from '../src/jobs/train.js';
 import type { Report } from '../src/report/format.js';
@@ -149,6 +150,7 @@ test('--every 2: one row per block, losses at its ends, LCA, errors and per-clas
   const overfitting = await runAnalysis({ run: runs.blocks, report: 'overfitting' });
   assert.deepEqual(table(overfitting, 'losses').map((r) => r.iteration), [0, 2, 4, 5]);
   for (const report of ['error', 'sync'] as const) assert.equal((await runAnalysis({ run: runs.blocks, report })).report, report);
+  assert.match((await RunSource.open(runs.blocks)).provenance(), /\(first-order, one row per block of 2 iterations\)$/); // every figure's subtitle
   // Saved gradients stay one row per iterate; oscillations, which pairs them with LCA rows, refuses blocks.
   const gradients = await (await ComputedRun.open(runs.fullBlocks)).gradientParts();
   assert.deepEqual(gradients.map((p) => [p.first, p.last, p.scalars.get('iteration')!.length]), [[0, 3, 4], [4, 5, 2]]);

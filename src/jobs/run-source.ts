@@ -99,6 +99,8 @@ export class RunSource implements FigureSource {
     const [first, last] = this.range;
     const rows = first === 0 && last === training.iterations - 1 ? `all ${training.iterations} iterations` : `iterations ${first}:${last + 1} of ${training.iterations}`;
     const steps = rowsDescription(this.manifest);
-    return `run ${path.basename(path.resolve(this.run))} · ${model.name} on ${dataset.name} (${data}) · ${rows}${steps ? ` (${steps})` : ''} · trained on ${describeBackend(backend)}, LCA computed on ${this.computeBackend} (${this.method}${approximate})`;
+    // Aggregated parts: each point of a per-iteration figure is then a block's sum (lca compute --every).
+    const blocks = this.computed.every > 1 ? `, one row per block of ${this.computed.every} iterations` : '';
+    return `run ${path.basename(path.resolve(this.run))} · ${model.name} on ${dataset.name} (${data}) · ${rows}${steps ? ` (${steps})` : ''} · trained on ${describeBackend(backend)}, LCA computed on ${this.computeBackend} (${this.method}${approximate}${blocks})`;
   }
 }
