@@ -10,7 +10,8 @@
 //      example (3.1 GB at 500, 6.2 GB at 1,000 on 2026-11-29), so at 2,500 it needs ~14 GB free (13.4 GB measured).
 // Every figure is also a ratio to the best peer (>1: lca is slower), since a shared machine makes lone
 // times unreliable; the load average is printed before and after. Not a test.
-//   npm run bench [-- --models mnist-fc,cifar-resnet20 --only gradient,lca,rss --threads 1,2 --repeats 2 --rows 4 --tfjs wasm]
+//   npm run bench [-- --models mnist-fc,cifar-resnet20 --only gradient,lca,rss --threads 1,2 --repeats 2 --rows 4 --tfjs wasm
+//                     --cifar-allcnn-rss-batch 1000]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -50,6 +51,8 @@ for (const model of models) {
   const setup = SETUP[model];
   setup.examples = Number(flag(`${model}-examples`, String(setup.examples)));
   setup.batch = Number(flag(`${model}-batch`, String(setup.batch)));
+  const rssBatch = flag(`${model}-rss-batch`, String(setup.rssBatch ?? ''));
+  setup.rssBatch = rssBatch === '' ? undefined : Number(rssBatch);
 }
 
 interface Row { model: string; what: string; who: string; examples: number; batch: number; seconds: number; rate: number; unit: string; cpu?: number; rss?: number; note?: string }
