@@ -2,7 +2,7 @@
 # The acceptance measurements of issue 12, one section per command (pick with the first argument):
 #   fc       a real Fashion-MNIST MNIST-FC run (full data, 3 epochs) with --val over every row: dry run and
 #            compute, overfitting report + figure + HTML report, prune at 0.1/0.3/0.5 (~15 min on 2 loaded cores)
-#   overfit  the same network on the bundled 10,000 training images for 30 epochs (a variant that may overfit)
+#   overfit  the same network on the bundled 10,000 training images for 30 epochs: the gap grows, no onset yet (~5 min)
 #   freeze   the paper's frozen-last-layer ResNet-20 config on synthetic-cifar (LCA on a stated --subset)
 #   dryrun   --dry-run's estimate, then the compute it estimates: MNIST-FC (1 epoch, full data) and LeNet
 #            (10 iterations, rows 0:3 of the full data; ~20 min: one gradient takes 1-2 minutes)
