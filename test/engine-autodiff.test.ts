@@ -71,6 +71,14 @@ test('Conv with 8 input channels (the filter gradient as shifted products): SAME
   });
 });
 
+test('Convs of 16 filters, which run in ORT\'s blocked form (src/engine/nchwc.ts): 3 channels at stride 2, then 16 dilated and asymmetrically padded', async () => {
+  const ps = [scale([3, 7, 6]), parameter('W', [16, 3, 3, 3], 2, 0.3), parameter('b', [16], 3, 0.1), parameter('V', [16, 16, 3, 2], 4, 0.2)];
+  await expectGradients([3, 7, 6], ps, (g) => {
+    const strided = g.op('Conv', [scaled(g), 'W', 'b'], { auto_pad: attr.string('SAME_UPPER'), kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]) });
+    return g.op('Conv', [strided, 'V'], { pads: attr.ints([2, 0, 1, 1]), dilations: attr.ints([2, 1]) });
+  });
+});
+
 test('MaxPool with pads and overlapping windows', async () => {
   await expectGradients([2, 7, 7], [scale([2, 7, 7])], (g) => g.op('MaxPool', [scaled(g)], {
     kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]), pads: attr.ints([1, 1, 1, 1]),

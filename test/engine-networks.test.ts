@@ -14,14 +14,17 @@ import { layoutOf, type Network } from '../src/models/network.js';
 import { networkNamed } from '../src/models/registry.js';
 import { genericTheta, randomBatch } from './helpers/finite-difference.js';
 
-// Worst measured (2 images, wasm reference): FC 7e-7, LeNet 1.5e-6, VGG 1.2e-6, AllCNN 5.2e-6, ResNet-20 9.7e-6.
+// Worst measured (2 images, wasm reference): FC 7e-7, LeNet 1.5e-6, VGG 1.2e-6, AllCNN 5.2e-6, ResNet-20 1.01e-5
+// (block_3C/conv2D_2's kernel; 9.7e-6 before ORT's blocked convs, src/engine/nchwc.ts). That is the float32
+// floor of this comparison, not an error of either engine: this engine with and without the blocked convs,
+// the same sums in another order, differs by up to 3.8e-6 at the same layers. Hence 2e-5, not 1e-5.
 // Why 2 images: at 4, AllCNN's θ and batch put one pre-ReLU value of batch norms 1, 3 and 4 within 5e-7 of 0
 // (none within 4e-6 at 2). There TF.js wasm differs from this engine by up to 2e-2 (conv2D_4's kernel;
 // batch_norm_4's β 9e-3) and TF.js cpu, which sums the statistics in the same order, agrees to 8e-5; computing
 // the variance with ORT's ReduceSumSquare instead (1e-6 relative apart) moved this engine by the same 1e-2 at
 // the same layers. So a rounding-level difference in the statistics flips such a ReLU: the reference is
 // ill-conditioned at 4 images, not a wasm kernel wrong (measured 29 Nov 2026).
-const TOLERANCE = 1e-5;
+const TOLERANCE = 2e-5;
 const EXAMPLES = 2;
 
 const cancelledBiases = (net: Network): Set<string> =>

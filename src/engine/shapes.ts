@@ -107,6 +107,15 @@ function reshapeTarget(input: Shape, target: number[], allowZero: boolean): Shap
   return out;
 }
 
+/** The length ONNX's Slice keeps of a dimension (negative indices count from the end; steps may be negative). */
+function sliced(dim: Dim, start: number, end: number, step: number): Dim {
+  if (typeof dim !== 'number') return step === 1 && start === 0 && end >= 2 ** 31 - 1 ? dim : '?';
+  const at = (i: number, low: number, high: number) => Math.min(Math.max(i < 0 ? i + dim : i, low), high);
+  return step > 0
+    ? Math.max(0, Math.ceil((at(end, 0, dim) - at(start, 0, dim)) / step))
+    : Math.max(0, Math.ceil((at(start, 0, dim - 1) - at(end, -1, dim - 1)) / -step));
+}
+
 function reduced(n: OnnxNode, input: Shape, axesInput: number[] | undefined): Shape {
   const axes = (axesInput ?? intsAttr(n, 'axes') ?? input.map((_, i) => i)).map((a) => (a < 0 ? a + input.length : a));
   const keep = intAttr(n, 'keepdims', 1) === 1;
@@ -154,6 +163,13 @@ export function inferShapes(graph: OnnxGraph): Map<string, Shape> {
         case 'Transpose': {
           const perm = intsAttr(n, 'perm') ?? x?.map((_, i) => x.length - 1 - i);
           return x && perm!.map((p) => x[p]);
+        }
+        case 'Slice': {
+          const [starts, ends, axes, steps] = [1, 2, 3, 4].map((i) => (n.inputs[i] ? ints.get(n.inputs[i]) : undefined));
+          if (!x || !starts || !ends || (n.inputs[3] && !axes) || (n.inputs[4] && !steps)) return undefined;
+          const out = x.slice();
+          (axes ?? starts.map((_, i) => i)).forEach((a, i) => (out[a < 0 ? a + x.length : a] = sliced(x[a < 0 ? a + x.length : a], starts[i], ends[i], steps?.[i] ?? 1)));
+          return out;
         }
         case 'Reshape': {
           const target = ints.get(n.inputs[1]);
