@@ -1,4 +1,6 @@
 // Backward rules of elementwise ops: arithmetic with broadcasting, ReLU, Sqrt and the identities.
+import { attr } from '../onnx/builder.js';
+import { DataType } from '../onnx/model.js';
 import type { OpRule, RuleContext } from './rule.js';
 import { sumToShape, unsupported } from './rule.js';
 
@@ -32,11 +34,12 @@ export const elementwiseRules: Record<string, OpRule> = {
     (ctx, dy) => ctx.g.op('Neg', [ctx.g.op('Div', [ctx.g.op('Mul', [dy, ctx.node.outputs[0]]), ctx.node.inputs[1]])]),
   ),
   // The mask reads ReLU's output (y > 0 exactly where x > 0), so the pre-activation need not be kept
-  // and ORT can fuse the ReLU into the Conv or Gemm before it.
+  // and ORT can fuse the ReLU into the Conv or Gemm before it. dy times the mask as 0/1, not Where:
+  // ORT runs Where on one thread (ResNet-20's ReLUs at batch 500 on 2 threads: 31 ms each against 17).
   Relu: {
     backward: (ctx, [dy]) => {
       const g = ctx.g;
-      return [dy && g.op('Where', [g.op('Greater', [ctx.node.outputs[0], g.scalar(0)]), dy, g.scalar(0)])];
+      return [dy && g.op('Mul', [dy, g.op('Cast', [g.op('Greater', [ctx.node.outputs[0], g.scalar(0)])], { to: attr.int(DataType.FLOAT) })])];
     },
   },
   // y = √x: ∂x = dy / (2y).
