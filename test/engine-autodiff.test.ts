@@ -79,6 +79,16 @@ test('Convs of 16 filters, which run in ORT\'s blocked form (src/engine/nchwc.ts
   });
 });
 
+test('Strided convs of 8 channels (the filter gradient as one product per offset): SAME 3×3 at stride 2, a 1×1 at stride 2 and a dilated, padded 3×2 at strides 2 and 3', async () => {
+  const ps = [scale([8, 9, 8]), parameter('W', [8, 8, 3, 3], 2, 0.3), parameter('b', [8], 3, 0.1), parameter('U', [8, 8, 1, 1], 4, 0.3), parameter('V', [3, 8, 3, 2], 5, 0.3)];
+  await expectGradients([8, 9, 8], ps, (g) => {
+    const same = g.op('Conv', [scaled(g), 'W', 'b'], { auto_pad: attr.string('SAME_UPPER'), kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]) });
+    const projected = g.op('Conv', [scaled(g), 'U'], { strides: attr.ints([2, 2]) });
+    const joined = g.op('Add', [same, projected]);
+    return g.op('Conv', [joined, 'V'], { pads: attr.ints([1, 0, 2, 1]), dilations: attr.ints([2, 1]), strides: attr.ints([2, 3]) });
+  });
+});
+
 test('MaxPool with pads and overlapping windows', async () => {
   await expectGradients([2, 7, 7], [scale([2, 7, 7])], (g) => g.op('MaxPool', [scaled(g)], {
     kernel_shape: attr.ints([3, 3]), strides: attr.ints([2, 2]), pads: attr.ints([1, 1, 1, 1]),
