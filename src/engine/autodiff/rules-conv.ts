@@ -100,7 +100,9 @@ function shiftedFilterGradient(g: GraphBuilder, x: string, dy: string, w: Window
  * X[n, c, s·h + i·d − pad, s·w + j·d − pad], so each offset reads X at stride s from its own start, a
  * Slice with steps of the zero-padded channel-major X (1/s² of it per offset). The Conv of Xᵀ by dYᵀ it
  * replaces has a kernel the size of dY, which ORT runs as an im2col product only kh·kw wide: ResNet-20's
- * downsampling 3×3 and 1×1 filters took 0.26 s of a 2.5 s gradient at batch 500 that way.
+ * downsampling 3×3 and 1×1 filters (16 and 32 channels) took 0.26 s of a 2.5 s gradient at batch 500
+ * that way. From 64 channels that product is wide enough and the strided copies cost more than they
+ * save (AllCNN's 96 and 192: 0.3 s a gradient slower, also with X split into phases instead).
  */
 function stridedFilterGradient(g: GraphBuilder, x: string, dy: string, w: Window, [height, width]: number[], [filters, channels, kh, kw]: number[]): string {
   const swap = [1, 0, 2, 3];
@@ -140,7 +142,8 @@ const conv: OpRule = {
     const dx = ctx.needs(0) ? flippedConvolution(g, dy, weights, w) ?? transposedWindow(g, dy, weights, w, size, 1) : undefined;
     const dw = !ctx.needs(1) ? undefined
       : !productsPay(w, wShape[1]) ? correlatedFilterGradient(g, x, dy, w, size)
-        : w.strides.every((s) => s === 1) ? shiftedFilterGradient(g, x, dy, w, size, wShape) : stridedFilterGradient(g, x, dy, w, size, wShape);
+        : w.strides.every((s) => s === 1) ? shiftedFilterGradient(g, x, dy, w, size, wShape)
+          : wShape[1] < 64 ? stridedFilterGradient(g, x, dy, w, size, wShape) : correlatedFilterGradient(g, x, dy, w, size);
     const db = bias && ctx.needs(2) ? g.reduce('ReduceSum', dy, [0, ...kernel.map((_, i) => i + 2)], false) : undefined;
     return [dx, dw, db];
   },
