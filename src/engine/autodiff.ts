@@ -100,7 +100,8 @@ export function gradientGraph(forward: OnnxModel, options: GradientOptions): Onn
   const gradientOf = (name: string): string | undefined => {
     const parts = contributions.get(name);
     if (!parts) return undefined;
-    return parts.length === 1 ? parts[0] : g.op('Sum', parts);
+    // Two parts (a residual's) as Add, which ORT runs on every intra-op thread; Sum it runs on one.
+    return parts.length === 1 ? parts[0] : g.op(parts.length === 2 ? 'Add' : 'Sum', parts);
   };
 
   for (const n of [...graph.nodes].reverse()) {

@@ -43,24 +43,25 @@ export const batchNormalization: OpRule = {
         return [c, g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [variance, epsilon])])])];
       })()
       : [g.op('Sub', [x, g.reshape(mean, perChannel)]), g.reshape(g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [variance, epsilon])])]), perChannel)];
-    const normalised = g.op('Mul', [centred, rstd]);
-    affine(g, normalised, scale, bias, channels, node.outputs[0]);
-    ctx.rebuildable(node.outputs[0], () => affine(g, normalised, scale, bias, channels));
-    return { normalised, rstd };
+    // γ·x̂ + β as (γ/σ)·(x − μ) + β: x̂ itself is never written out, one pass over the tensor fewer.
+    const gain = g.op('Mul', [scale, g.reshape(rstd, [channels])]);
+    affine(g, centred, gain, bias, channels, node.outputs[0]);
+    ctx.rebuildable(node.outputs[0], () => affine(g, centred, gain, bias, channels));
+    return { centred, rstd };
   },
   /**
-   * dβ = Σ dy, dγ = Σ dy·x̂ (over all axes but the channel). Inference: dx = γ/σ·dy. Training:
-   * dx = (γ/σ)·(dy − dβ/m − x̂·dγ/m), m = the values per channel in this batch, written as
-   * (γ/σ)·dy + (a·x̂ + b) with per-channel a, b so that it takes three passes over the tensor, not five.
+   * dβ = Σ dy, dγ = Σ dy·x̂ = Σ dy·(x − μ) / σ (over all axes but the channel). Inference: dx = γ/σ·dy.
+   * Training: dx = (γ/σ)·(dy − dβ/m − x̂·dγ/m), m = the values per channel in this batch, written as
+   * (γ/σ)·dy + (a·(x − μ) + b) with per-channel a, b so that it takes three passes over the tensor, not five.
    */
   backward: (ctx, [dy]) => {
     if (!dy) return [];
     const { g, node } = ctx;
     if (ctx.needs(3) || ctx.needs(4)) throw unsupported(ctx, 'a gradient with respect to the running statistics');
     const { axes, perChannel, channels } = geometry(ctx);
-    const { normalised, rstd } = ctx.saved;
+    const { centred, rstd } = ctx.saved;
     const dBeta = g.reduce('ReduceSum', dy, axes, true);
-    const dGamma = g.reduce('ReduceSum', g.op('Mul', [dy, normalised]), axes, true);
+    const dGamma = g.op('Mul', [g.reduce('ReduceSum', g.op('Mul', [dy, centred]), axes, true), rstd]);
     const gain = g.op('Mul', [g.reshape(node.inputs[1], perChannel), rstd]);
     const flat = [channels];
     let dx: string | undefined;
@@ -68,8 +69,9 @@ export const batchNormalization: OpRule = {
       if (training(ctx)) {
         // −1/m from dy's size, not x's: reading x, even for its size, kept it alive from the forward until here.
         const perValue = g.op('Div', [g.scalar(-channels), g.op('Cast', [g.op('Size', [dy])], { to: attr.int(1) })]);
-        const perElement = (sum: string) => g.reshape(g.op('Mul', [gain, g.op('Mul', [sum, perValue])]), flat);
-        dx = g.op('Add', [g.op('Mul', [dy, gain]), affine(g, normalised, perElement(dGamma), perElement(dBeta), channels)]);
+        const perElement = (sum: string) => g.op('Mul', [gain, g.op('Mul', [sum, perValue])]);
+        const slope = g.reshape(g.op('Mul', [perElement(dGamma), rstd]), flat);
+        dx = g.op('Add', [g.op('Mul', [dy, gain]), affine(g, centred, slope, g.reshape(perElement(dBeta), flat), channels)]);
       } else {
         dx = g.op('Mul', [dy, gain]);
       }
