@@ -10,6 +10,7 @@ import { attr, GraphBuilder } from '../src/engine/onnx/builder.js';
 import { encodeModel } from '../src/engine/onnx/encode.js';
 import { DataType, type OnnxModel } from '../src/engine/onnx/model.js';
 import { nchwcBlockSize } from '../src/engine/session.js';
+import { inferShapes } from '../src/engine/shapes.js';
 import { randomValues } from './helpers/onnx-check.js';
 
 const INPUT = [2, 3, 9, 8];
@@ -73,4 +74,13 @@ test('a rewritten model computes what the plain one does', async (t) => {
   const difference = plain.reduce((m, v, i) => Math.max(m, Math.abs(v - blocked[i])), 0);
   assert.ok(largest > 1, `output too small to compare: ${largest}`);
   assert.ok(difference <= 1e-5 * largest, `blocked convs differ by ${difference} (largest output ${largest})`);
+});
+
+test('a Slice\'s shape is inferred, with negative steps and out-of-range ends clamped, so flipped kernels stay blockable', () => {
+  const g = new GraphBuilder(17, '');
+  const flipped = g.op('Slice', ['x', g.int64s([-1, -1]), g.int64s([-4, -9]), g.int64s([2, 3]), g.int64s([-1, -2])]);
+  const clamped = g.op('Slice', ['x', g.int64s([1, 0]), g.int64s([99, 2 ** 31 - 1]), g.int64s([3, 0])]);
+  const shapes = inferShapes({ name: 's', nodes: g.nodes, initializers: g.initializers, inputs: [{ name: 'x', elemType: DataType.FLOAT, shape: ['N', 4, 3, 5] }], outputs: [] });
+  assert.deepEqual(shapes.get(flipped), ['N', 4, 3, 3]);
+  assert.deepEqual(shapes.get(clamped), ['N', 4, 3, 4]);
 });
