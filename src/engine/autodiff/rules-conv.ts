@@ -64,34 +64,66 @@ function correlatedFilterGradient(g: GraphBuilder, x: string, dy: string, w: Win
   return g.transpose(fitted, swap);
 }
 
-/** Shifts `t` along `axis` so that out[h] = t[h + by] for h < length, zero where that falls outside t. */
-function shifted(g: GraphBuilder, t: string, axis: number, by: number, size: number, length: number): string {
-  if (by === 0 && length === size) return t;
+/** The pads of a Pad that shifts along `axis` so that out[h] = in[h + by] for h < length, zero outside; none where that is the identity. */
+function shiftPads(g: GraphBuilder, axis: number, by: number, size: number, length: number): string | undefined {
+  if (by === 0 && length === size) return undefined;
   const pads = new Array<number>(8).fill(0);
   [pads[axis], pads[axis + 4]] = [-by, length - size + by]; // ORT reads negative pads as crops
-  return g.op('Pad', [t, g.int64s(pads)]);
+  return g.int64s(pads);
+}
+
+/**
+ * Parts of the batch the shifted filter gradient runs over one after another, so that its copies are that
+ * much smaller. With 4, ResNet-20's peak is elsewhere (a stage-3 input gradient); more parts only slow
+ * the session's set-up, which grows faster than the node count (1.0 s with 4, 2.3 s with 8, 0.4 s whole).
+ */
+const BATCH_PARTS = 4;
+
+/**
+ * [⌊k·N/parts⌋ for k = 0…parts] as int64 [1] tensors, N read at run time (the batch is symbolic) from dY:
+ * a read of the forward's X, even of its shape, would keep X alive until the backward pass.
+ */
+function batchBounds(g: GraphBuilder, dy: string, parts: number): string[] {
+  const n = g.op('Gather', [g.op('Shape', [dy]), g.int64s([0])]);
+  return Array.from({ length: parts + 1 }, (_, k) =>
+    k === 0 ? g.int64s([0]) : k === parts ? n : g.op('Div', [g.op('Mul', [n, g.int64s([k])]), g.int64s([parts])]));
 }
 
 /**
  * A 2-D, stride-1 filter gradient as products MLAS runs fast. ∂W[m, c, i, j] = Σ dY[n, m, h, w] ·
  * X[n, c, h + s_i, w + t_j] (s_i = i·dilation − begin pad, t_j likewise): with X shifted by s_i along
  * the rows (one copy per row offset) and dY shifted by −t_j along the columns (one per column offset,
- * stacked), each row offset is one Gemm (kw·M × N·H'·W) by (C × N·H'·W)ᵀ over the channel-major tensors.
+ * stacked), each row offset is one Gemm (kw·M × n·H'·W) by (C × n·H'·W)ᵀ over channel-major copies.
  * Against a Conv of Xᵀ by dYᵀ as the filter (a product |kernel| wide) it takes ResNet-20's 3×3 filters
- * in about half the CPU time and LeNet's 5×5 in 0.8×.
+ * in about half the CPU time and LeNet's 5×5 in 0.8×. n·H'·W is the products' inner dimension, so the
+ * batch's parts add up: run over BATCH_PARTS parts in turn, the copies are a part's size, at no CPU cost
+ * (ResNet-20's gradient: 1.29 → 1.20 MB per image in use at the peak; at batch 2,500, one cold gradient
+ * peaked at 3,316 MB RSS instead of 3,579).
  */
 function shiftedFilterGradient(g: GraphBuilder, x: string, dy: string, w: Window, [height, width]: number[], [filters, channels, kh, kw]: number[]): string {
   const swap = [1, 0, 2, 3];
   const [rows, columns] = w.out;
-  const xt = g.transpose(x, swap);
-  const rowShifts = Array.from({ length: kh }, (_, i) => g.reshape(shifted(g, xt, 2, i * w.dilations[0] - w.pads[0], height, rows), [channels, -1]));
-  // dY's side is written after X's so that ORT, which runs a node's last-written input first, builds the
-  // stacked dY (and frees its column-shifted pieces) before it copies X: a peak of 6 activations, not 8.
-  const dyt = g.transpose(dy, swap);
-  const columnShifts = Array.from({ length: kw }, (_, j) => shifted(g, dyt, 3, w.pads[1] - j * w.dilations[1], columns, width));
-  const stacked = g.reshape(kw === 1 ? columnShifts[0] : g.op('Concat', columnShifts, { axis: attr.int(0) }), [kw * filters, -1]);
-  const products = rowShifts.map((rowShift) => g.op('Gemm', [stacked, rowShift], { transB: attr.int(1) }));
-  const all = kh === 1 ? products[0] : g.op('Concat', products.map((p) => g.unsqueeze(p, [0])), { axis: attr.int(0) });
+  const rowPads = Array.from({ length: kh }, (_, i) => shiftPads(g, 2, i * w.dilations[0] - w.pads[0], height, rows));
+  const columnPads = Array.from({ length: kw }, (_, j) => shiftPads(g, 3, w.pads[1] - j * w.dilations[1], columns, width));
+  const shift = (t: string, pads: string | undefined) => (pads ? g.op('Pad', [t, pads]) : t);
+  const bounds = batchBounds(g, dy, BATCH_PARTS);
+  const batchAxis = g.int64s([0]);
+  const part = (t: string, k: number) => g.op('Slice', [t, bounds[k], bounds[k + 1], batchAxis]);
+  // One part's [kh·kw·M, C]. Flatten, not a Reshape to [C, -1]: a part is empty where the batch is smaller than BATCH_PARTS.
+  const products = (k: number): string => {
+    const xt = g.transpose(part(x, k), swap);
+    const rowShifts = rowPads.map((pads) => g.op('Flatten', [shift(xt, pads)]));
+    // dY's side is written after X's so that ORT, which runs a node's last-written input first, builds the
+    // stacked dY (and frees its column-shifted pieces) before it copies X: a peak of 6 part-sized copies, not 8.
+    const dyt = g.transpose(part(dy, k), swap);
+    const columnShifts = columnPads.map((pads) => shift(dyt, pads));
+    const stacked = g.op('Flatten', [kw === 1 ? columnShifts[0] : g.op('Concat', columnShifts, { axis: attr.int(0) })]);
+    const gemms = rowShifts.map((rowShift) => g.op('Gemm', [stacked, rowShift], { transB: attr.int(1) }));
+    return kh === 1 ? gemms[0] : g.op('Concat', gemms, { axis: attr.int(0) });
+  };
+  // A chain of Adds, not one Sum: ORT runs the parts one after another either way, and a Sum would keep
+  // every part's products until the last.
+  const all = Array.from({ length: BATCH_PARTS }, (_, k) => products(k)).reduce((sum, p) => g.op('Add', [sum, p]));
   return g.transpose(g.reshape(all, [kh, kw, filters, channels]), [2, 3, 0, 1]);
 }
 
