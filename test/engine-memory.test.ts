@@ -48,14 +48,14 @@ test('ResNet-20: at most 1.25 MB per image in use at the gradient\'s peak (3.1 G
   const events = (JSON.parse(fs.readFileSync(path.join(path.dirname(prefix), file), 'utf8')) as Event[]).filter((e) => e.cat === 'Node' && e.args?.mem_bytes_in_use !== undefined);
   const inUse = events.map((e) => Number(e.args!.mem_bytes_in_use));
   assert.ok(inUse.length > 100, `the profile has ${inUse.length} node events with memory figures`);
-  // Measured: 1.20 MB per image, at a stage-3 input gradient; 1.29 while each stride-1 filter gradient
-  // stacked shifted copies of the whole batch's dY (at a stage-1 one); 1.64 before the ReLU rebuild, 2
-  // before batch norm's backward stopped reading x.
+  // Measured: 1.20 MB per image, in a stage-3 batch norm's backward; 1.34 while each stride-1 filter
+  // gradient stacked shifted copies of the whole batch's dY (at a stage-1 one); 1.64 before the ReLU
+  // rebuild, 2 before batch norm's backward stopped reading x.
   const perImage = Math.max(...inUse) / images;
   assert.ok(perImage <= 1.25e6, `${(perImage / 1e6).toFixed(2)} MB per image in use at the peak`);
-  // The filter gradients copy a part of the batch at a time (autodiff/rules-conv.ts): the largest value is now
-  // a stage-1 input gradient before its trim (34×34 for 32×32: 1.13 activations); the whole batch's
-  // stacked dY was 3.
+  // The stride-1 filter gradients copy a part of the batch at a time (autodiff/rules-conv.ts): the largest
+  // value is now the downsampling conv's input gradient before its trim (33×33 for 32×32: 1.06
+  // activations); the whole batch's stacked dY was 3.
   const activation = 16 * 32 * 32 * 4;
   const largest = events.reduce((a, b) => (Number(b.args!.output_size ?? 0) > Number(a.args!.output_size ?? 0) ? b : a));
   const ratio = Number(largest.args!.output_size ?? 0) / images / activation;

@@ -74,8 +74,9 @@ function shiftPads(g: GraphBuilder, axis: number, by: number, size: number, leng
 
 /**
  * Parts of the batch the shifted filter gradient runs over one after another, so that its copies are that
- * much smaller. With 4, ResNet-20's peak is elsewhere (a stage-3 input gradient); more parts only slow
- * the session's set-up, which grows faster than the node count (1.0 s with 4, 2.3 s with 8, 0.4 s whole).
+ * much smaller. With 4, ResNet-20's peak is elsewhere (a stage-3 batch norm's backward); more parts only
+ * slow ORT's set-up of the session, which grows faster than the node count (ResNet-20: 1.0–1.5 s with 4
+ * parts, 0.35–0.5 s whole; before the blocked convs 2.3 s with 8).
  */
 const BATCH_PARTS = 4;
 
@@ -97,8 +98,8 @@ function batchBounds(g: GraphBuilder, dy: string, parts: number): string[] {
  * Against a Conv of Xᵀ by dYᵀ as the filter (a product |kernel| wide) it takes ResNet-20's 3×3 filters
  * in about half the CPU time and LeNet's 5×5 in 0.8×. n·H'·W is the products' inner dimension, so the
  * batch's parts add up: run over BATCH_PARTS parts in turn, the copies are a part's size, at no CPU cost
- * (ResNet-20's gradient: 1.29 → 1.20 MB per image in use at the peak; at batch 2,500, one cold gradient
- * peaked at 3,316 MB RSS instead of 3,579).
+ * (ResNet-20's gradient: 1.34 → 1.20 MB per image in use at the peak; at batch 2,500, three gradients
+ * peaked at 3,143 MB RSS instead of 4,028, the CPU arena needing one 1 GiB region fewer).
  */
 function shiftedFilterGradient(g: GraphBuilder, x: string, dy: string, w: Window, [height, width]: number[], [filters, channels, kh, kw]: number[]): string {
   const swap = [1, 0, 2, 3];
