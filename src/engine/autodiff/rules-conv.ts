@@ -157,10 +157,21 @@ function stridedFilterGradient(g: GraphBuilder, x: string, dy: string, w: Window
   return g.transpose(g.reshape(all, [kh, kw, filters, channels]), [2, 3, 0, 1]);
 }
 
-/** Where the filter gradient as products pays: 2-D, from 8 input channels (fewer make each product too narrow: LeNet's first conv 5× slower). */
-const productsPay = (w: Window, channels: number): boolean => w.kernel.length === 2 && channels >= 8;
+/**
+ * ∂W in the formulation that pays for this window: products over shifted copies at stride 1 and over
+ * strided copies below 64 channels, for 2-D windows from 8 input channels (fewer make each product too
+ * narrow: LeNet's first conv 5× slower); the Conv of Xᵀ by dYᵀ otherwise.
+ */
+function filterGradient(g: GraphBuilder, x: string, dy: string, w: Window, size: number[], wShape: number[]): string {
+  const channels = wShape[1];
+  if (w.kernel.length === 2 && channels >= 8) {
+    if (w.strides.every((s) => s === 1)) return shiftedFilterGradient(g, x, dy, w, size, wShape);
+    if (channels < 64) return stridedFilterGradient(g, x, dy, w, size, wShape);
+  }
+  return correlatedFilterGradient(g, x, dy, w, size);
+}
 
-/** Y = X ⋆ W + b. ∂X is the transposed convolution of dY (a flipped Conv at stride 1), ∂W one of the two formulations above, ∂b dY summed. */
+/** Y = X ⋆ W + b. ∂X is the transposed convolution of dY (a flipped Conv at stride 1), ∂W as filterGradient chooses, ∂b dY summed. */
 const conv: OpRule = {
   backward: (ctx, [dy]) => {
     if (!dy) return [];
@@ -173,10 +184,7 @@ const conv: OpRule = {
     const w = windowOf(node, ctx.shape(x), kernel);
     const size = spatialOf(ctx, x);
     const dx = ctx.needs(0) ? flippedConvolution(g, dy, weights, w) ?? transposedWindow(g, dy, weights, w, size, 1) : undefined;
-    const dw = !ctx.needs(1) ? undefined
-      : !productsPay(w, wShape[1]) ? correlatedFilterGradient(g, x, dy, w, size)
-        : w.strides.every((s) => s === 1) ? shiftedFilterGradient(g, x, dy, w, size, wShape)
-          : wShape[1] < 64 ? stridedFilterGradient(g, x, dy, w, size, wShape) : correlatedFilterGradient(g, x, dy, w, size);
+    const dw = ctx.needs(1) ? filterGradient(g, x, dy, w, size, wShape) : undefined;
     const db = bias && ctx.needs(2) ? g.reduce('ReduceSum', dy, [0, ...kernel.map((_, i) => i + 2)], false) : undefined;
     return [dx, dw, db];
   },

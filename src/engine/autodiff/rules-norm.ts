@@ -47,7 +47,7 @@ export const batchNormalization: OpRule = {
     const gain = g.op('Mul', [scale, g.reshape(rstd, [channels])]);
     affine(g, centred, gain, bias, channels, node.outputs[0]);
     ctx.rebuildable(node.outputs[0], () => affine(g, centred, gain, bias, channels));
-    return { centred, rstd };
+    return { centred, rstd, gain };
   },
   /**
    * dβ = Σ dy, dγ = Σ dy·x̂ = Σ dy·(x − μ) / σ (over all axes but the channel). Inference: dx = γ/σ·dy.
@@ -56,13 +56,13 @@ export const batchNormalization: OpRule = {
    */
   backward: (ctx, [dy]) => {
     if (!dy) return [];
-    const { g, node } = ctx;
+    const { g } = ctx;
     if (ctx.needs(3) || ctx.needs(4)) throw unsupported(ctx, 'a gradient with respect to the running statistics');
     const { axes, perChannel, channels } = geometry(ctx);
-    const { centred, rstd } = ctx.saved;
+    const { centred, rstd, gain: channelGain } = ctx.saved;
     const dBeta = g.reduce('ReduceSum', dy, axes, true);
     const dGamma = g.op('Mul', [g.reduce('ReduceSum', g.op('Mul', [dy, centred]), axes, true), rstd]);
-    const gain = g.op('Mul', [g.reshape(node.inputs[1], perChannel), rstd]);
+    const gain = g.reshape(channelGain, perChannel);
     const flat = [channels];
     let dx: string | undefined;
     if (ctx.needs(0)) {
