@@ -1,13 +1,14 @@
 // Bad grounding is flagged everywhere (issue 13 item 3): every analyze report, figure title and the
-// HTML report warn, with the numbers, when the cumulative relative error passes 1 % or rows pass the tolerance.
+// HTML report warn, across runs naming each run that misses, with the numbers, when the cumulative relative error passes 1 % or rows pass the tolerance.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { groundingWarning } from '../src/analyze/grounding-check.js';
 import { REPORTS } from '../src/analyze/report-names.js';
-import { runAnalysis } from '../src/jobs/analyze.js';
+import { runAcrossRuns, runAnalysis } from '../src/jobs/analyze.js';
 import { buildFigure, FIGURES } from '../src/plot/figures.js';
+import { layersRunsFigure } from '../src/plot/layers-runs.js';
 import { svgFromSpec } from '../src/plot/render.js';
 import { RunSource } from '../src/jobs/run-source.js';
 import { writeHtmlReport } from '../src/jobs/html-report.js';
@@ -71,4 +72,26 @@ test('every figure\'s title and the HTML report (title and banner) carry the war
   const html = fs.readFileSync(out, 'utf8');
   assert.match(html, /<title>LCA report — bad \(POORLY GROUNDED\)<\/title>/);
   assert.match(html, /<p class="warning"><strong>WARNING:<\/strong> poorly grounded LCA: cumulative relative error/);
+});
+
+test('across runs (analyze and Fig. 4): each poorly grounded run is named, in the report, on stderr and in the title', async () => {
+  for (const report of ['helped', 'layers'] as const) {
+    const mixed = await runAcrossRuns({ report, runs: [good, bad], vs: [] });
+    assert.equal(mixed.warnings?.length, 1, report);
+    assert.ok(mixed.warnings![0].startsWith(`run ${bad}: poorly grounded LCA: `), mixed.warnings![0]);
+    assert.match(mixed.warnings![0].slice(`run ${bad}: `.length), WARNING);
+    assert.equal((await runAcrossRuns({ report, runs: [good], vs: [good] })).warnings, undefined, report);
+  }
+  const compared = await runAcrossRuns({ report: 'layers', runs: [good], vs: [bad, bad] });
+  assert.equal(compared.warnings?.length, 2, 'a --vs run is checked too, once per listing');
+  const svg = await svgFromSpec(layersRunsFigure(compared).spec);
+  assert.ok(svg.includes(`WARNING: run ${bad}: poorly grounded LCA`), 'Fig. 4 across runs carries it in its title');
+  const cli = lca(['analyze', '--run', good, '--run', bad, '--report', 'layers', '--format', 'tsv']);
+  assert.equal(cli.code, 0, cli.stderr);
+  const logged = cli.stderr.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(logged.map((l) => l.level), [40]);
+  assert.ok(logged[0].msg.startsWith(`run ${bad}: poorly grounded LCA`), logged[0].msg);
+  const plotted = lca(['plot', '--run', good, '--run', bad, '--figure', 'layers', '--out', path.join(tmp, 'runs.svg')]);
+  assert.equal(plotted.code, 0, plotted.stderr);
+  assert.match(plotted.stderr, /run [^ ]*bad: poorly grounded LCA/);
 });

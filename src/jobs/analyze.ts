@@ -316,7 +316,13 @@ export async function runAcrossRuns(options: AcrossOptions): Promise<Report> {
     range: distinct(opened.map((o) => o.where.range)),
     ...(opened.some((o) => 'subset' in o.where) ? { subset: distinct(opened.map((o) => ('subset' in o.where ? o.where.subset! : 'all'))) } : {}),
   };
-  return acrossRunsReport(report === 'helped'
+  const result = acrossRunsReport(report === 'helped'
     ? { report, runs, vs, statistics: names.map((n) => stat(n, false)) }
     : { report: 'layers', runs, vs, statistics: layerNames.map((n) => stat(n, true)), loss: [stat('final_loss', false), stat('total_lca', true)] }, where);
+  // A mean over runs hides which of them do not add up, so each such run is named.
+  const warnings = all.flatMap((run, i) => {
+    const warning = groundingWarning(groundingOf(opened[i].computed));
+    return warning ? [`run ${run}: ${warning}`] : [];
+  });
+  return warnings.length > 0 ? { ...result, warnings } : result;
 }

@@ -50,7 +50,9 @@ async function figureOf(options: PlotOptions): Promise<Figure> {
     return buildFigure(options.figure, source, { layer: options.layer, clip: options.clip });
   }
   if (options.figure !== 'layers') throw new UsageError(`--figure ${options.figure}: several --run (or --vs) draw --figure layers only (mean ± std across runs)`);
-  return layersRunsFigure(await runAcrossRuns({ report: 'layers', runs, vs, method, iterations }));
+  const report = await runAcrossRuns({ report: 'layers', runs, vs, method, iterations });
+  for (const warning of report.warnings ?? []) options.reporter.warn(warning);
+  return layersRunsFigure(report);
 }
 
 async function runAnimation(options: PlotOptions & { animate: [number, number] }): Promise<void> {

@@ -39,12 +39,15 @@ export function wrap(text: string): string[] {
 /** Pixels between the subtitle's last line and the chart: vega's default 4 let descenders touch a top axis (Fig. 3c). */
 export const TITLE_OFFSET = 12;
 
-export function title(text: string, source: FigureSource, extra?: string): VlSpec {
-  const warnings = source.warnings.map((w) => `WARNING: ${w}`);
+/** A subtitle of `lines`, led by the caveats (poor grounding) in red where there are any. */
+export function subtitle(warnings: readonly string[], lines: string[]): VlSpec {
   return {
-    text, offset: TITLE_OFFSET,
-    subtitle: [...warnings, source.provenance(), ...(extra ? [extra] : [])].flatMap(wrap), ...(warnings.length ? { subtitleColor: '#b2182b' } : {}),
+    subtitle: [...warnings.map((w) => `WARNING: ${w}`), ...lines].flatMap(wrap), ...(warnings.length ? { subtitleColor: '#b2182b' } : {}),
   };
+}
+
+export function title(text: string, source: FigureSource, extra?: string): VlSpec {
+  return { text, offset: TITLE_OFFSET, ...subtitle(source.warnings, [source.provenance(), ...(extra ? [extra] : [])]) };
 }
 
 /** Numbers in subtitles: 4 significant digits, exponent form when tiny or huge. */

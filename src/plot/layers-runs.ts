@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Cell, Report } from '../report/format.js';
 import { HELPED_COLOR, HURT_COLOR } from './colors.js';
-import { num, wrap, type Figure } from './figure.js';
+import { num, subtitle, type Figure } from './figure.js';
 import { layerBands, layerY } from './layer-axis.js';
 import type { VlSpec } from './render.js';
 import { tableRows } from './source.js';
@@ -62,7 +62,10 @@ export function layersRunsFigure(report: Report): Figure {
     : 'bars: mean, error bars: ±1 sample std, dots: each run; labels: one-sample t-test p-value per layer (mean ≠ 0)';
 
   const spec: VlSpec = {
-    title: { text: `Fig. 4 — LCA summed over training, per layer, across runs${two ? ': two groups' : ''}`, subtitle: [who, where, [lossText, note].filter(Boolean).join('; ')].flatMap(wrap) },
+    title: {
+      text: `Fig. 4 — LCA summed over training, per layer, across runs${two ? ': two groups' : ''}`,
+      ...subtitle(report.warnings ?? [], [who, where, [lossText, note].filter(Boolean).join('; ')]),
+    },
     width: 600,
     height: { step: bands.step * (two ? 2 : 1) },
     layer: [
