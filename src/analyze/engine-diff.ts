@@ -19,9 +19,10 @@ export interface EngineDiff {
   b: Grounding;
 }
 
-interface Row { lca: Float32Array; error: number; splits: number }
+export interface LcaRow { lca: Float32Array; error: number; splits: number }
 
-async function* rowsOf(run: string, method: string): AsyncGenerator<Row> {
+/** A computed run's LCA rows in order, each with its grounding error and Simpson intervals. */
+export async function* lcaRows(run: string, method: string): AsyncGenerator<LcaRow> {
   const computed = await ComputedRun.open(run, { method: method as Method }); // an unknown name: "no LCA computed with --method"
   computed.requireStore('full', 'comparing the LCA matrices of two computes');
   const { variables, parameters } = computed.manifest.model;
@@ -37,7 +38,7 @@ async function* rowsOf(run: string, method: string): AsyncGenerator<Row> {
   }
 }
 
-function grounding(rows: Row[], cap: number): Grounding {
+function grounding(rows: LcaRow[], cap: number): Grounding {
   const below = rows.filter((r) => r.splits < cap).map((r) => Math.abs(r.error));
   return {
     max_abs_error_below_cap: below.length > 0 ? Math.max(...below) : Number.NaN,
@@ -47,13 +48,13 @@ function grounding(rows: Row[], cap: number): Grounding {
 }
 
 export async function engineDiff(runA: string, runB: string, method = 'adaptive', cap = 32): Promise<EngineDiff> {
-  const b = rowsOf(runB, method);
+  const b = lcaRows(runB, method);
   let diff = 0;
   let norm = 0;
   let same = 0;
   // Only the scalars are kept per row; the LCA vectors are folded into the two sums as they stream.
-  const kept: [Row[], Row[]] = [[], []];
-  for await (const x of rowsOf(runA, method)) {
+  const kept: [LcaRow[], LcaRow[]] = [[], []];
+  for await (const x of lcaRows(runA, method)) {
     const { value: y, done } = await b.next();
     if (done) throw new Error(`${runB} has fewer LCA rows than ${runA}`);
     for (let i = 0; i < x.lca.length; i++) {
