@@ -128,3 +128,30 @@ test("batch norm's own gradient equals autodiff through tf.moments and tf.batchN
   });
   tf.dispose([x, gamma, beta, weights, ...ours, ...autodiff]);
 });
+
+// wasm sums in float32 from front to back: one sum over ResNet-20's first stage at 100 images is a running sum
+// of 102,400 terms. Per-axis sums keep the statistics and the γ, β gradients at float32 accuracy.
+test('its statistics and γ, β gradients stay float32-accurate over 102,400 values per channel on wasm', async () => {
+  await initBackend('wasm');
+  const [n, h, w] = [100, 32, 32];
+  const size = n * h * w;
+  const rng = new RandomState(11);
+  const x = Float32Array.from({ length: size }, () => 10 + rng.standardNormal());
+  const weights = Float32Array.from({ length: size }, () => 1 + 0.1 * rng.standardNormal());
+  const [y, dGamma, dBeta] = tf.tidy(() => {
+    const normalise = (gamma: tf.Tensor, beta: tf.Tensor) => batchNorm('bn', 1).apply([gamma, beta], tf.tensor4d(x, [n, h, w, 1]));
+    const loss = (gamma: tf.Tensor, beta: tf.Tensor) => tf.sum(tf.mul(normalise(gamma, beta), tf.tensor4d(weights, [n, h, w, 1])));
+    const [g, b] = tf.grads(loss)([tf.tensor1d([1]), tf.tensor1d([0])]).map((t) => t.dataSync()[0]);
+    return [normalise(tf.tensor1d([1]), tf.tensor1d([0])).dataSync(), g, b] as const;
+  });
+  const mean = x.reduce((a, b) => a + b, 0) / size;
+  const sigma = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / size + 1e-3);
+  const wantBeta = weights.reduce((a, b) => a + b, 0);
+  const wantGamma = weights.reduce((a, wk, k) => a + wk * ((x[k] - mean) / sigma), 0);
+  const scale = weights.reduce((a, wk, k) => a + Math.abs(wk * ((x[k] - mean) / sigma)), 0);
+  const worst = x.reduce((m, v, k) => Math.max(m, Math.abs(y[k] - (v - mean) / sigma)), 0);
+  // One running sum gave 4.1e-5, 5.5e-6 and 8.6e-7; per-axis sums 2.3e-6, 1.6e-7 and 2.1e-6.
+  assert.ok(worst <= 1e-5, `x̂ off by ${worst}`);
+  assert.ok(Math.abs(dBeta - wantBeta) <= 1e-6 * wantBeta, `∂/∂β ${dBeta} vs ${wantBeta}`);
+  assert.ok(Math.abs(dGamma - wantGamma) <= 1e-5 * scale, `∂/∂γ ${dGamma} vs ${wantGamma}`);
+});
