@@ -36,6 +36,7 @@ function oneLine(message: string, write: (text: string) => void): void {
 // A full disk or a read-only folder is the machine's state, not a bug: the work done so far is kept.
 const DISK_ERRORS: Readonly<Record<string, string>> = {
   ENOSPC: 'no space left on device', EDQUOT: 'disk quota exceeded', EROFS: 'read-only file system', EACCES: 'permission denied',
+  EFBIG: 'file too large for this process (its file-size limit, ulimit -f)',
 };
 
 // A full wasm heap surfaces as a bare WebAssembly trap or emscripten's abort, never as a tfjs error.

@@ -52,7 +52,7 @@ export class RowFileWriter {
   private scalars: ScalarArray[] = [];
   private vectors: Float32Array[] = [];
   private rows = 0;
-  private failure: Error | null = null; // the sink's (e.g. ENOSPC), rethrown to whoever awaits the writer
+  private failure: Error | null = null; // the sink's (e.g. ENOSPC, with the file named), rethrown to whoever awaits the writer
 
   private constructor(
     private readonly layout: RowLayout,
@@ -63,7 +63,8 @@ export class RowFileWriter {
     this.schema = schemaOf(layout, metadata);
     this.capacity = rowsPerBatch(layout);
     this.allocate();
-    sink.on('error', (err) => (this.failure ??= err));
+    // A failed write carries no path (fs.write takes a descriptor); the CLI's line names the file from it.
+    sink.on('error', (err: NodeJS.ErrnoException) => (this.failure ??= Object.assign(err, { path: err.path ?? String(sink.path) })));
   }
 
   static create(file: string, layout: RowLayout, metadata: Record<string, string>): RowFileWriter {
