@@ -12,10 +12,14 @@ import { readManifest } from '../src/store/manifest.js';
 import { readIterates } from '../src/store/weights.js';
 import { rowsDescription } from '../src/store/steps.js';
 import { readSafetensors, writeSafetensors } from '../src/interop/safetensors.js';
+import { readNpz, writeNpz } from '../src/interop/npz.js';
+import { runCompute } from '../src/jobs/compute.js';
+import { classColumn, lcaDir, listParts, readLcaBatches } from '../src/store/lca-parts.js';
 import { toFloat32 } from '../src/interop/tensors.js';
 import { checkDifferentiable, inspectModel, readOnnxFile } from '../src/interop/onnx-file.js';
 import { InputError, UsageError } from '../src/errors.js';
 import { lca } from './helpers/cli.js';
+import { firstPartMetadata } from './helpers/parts.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lca-import-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -166,4 +170,46 @@ test('the CLI: a sparse import that status reports as 10 steps per row; exit 2 f
   const badData = lca(['import', '--model', `${FIX}/torch-mlp.onnx`, '--checkpoints', `${FIX}/torch-mlp-step-*.safetensors`, '--data', 'train.csv', '--out', path.join(tmp, 'x')]);
   assert.equal(badData.code, 1);
   assert.match(badData.stderr, /lca: --data train\.csv: expected an \.npz file/);
+});
+
+test('an imported run: --val needs x_val/y_val (refused before anything is touched), and with them --val and --per-class hold', async () => {
+  const compute = (run: string, extra: { val?: boolean; perClass?: boolean; force?: boolean }) => runCompute({
+    run, method: 'adaptive', val: !!extra.val, perClass: extra.perClass, tolerance: 1e-3, maxSplits: 32, partSize: 2,
+    backend: 'onnxruntime', threads: 1, force: !!extra.force, projectRoot: process.cwd(), reporter: silentReporter,
+  });
+  const bare = options('mlp');
+  await runImport(bare);
+  await compute(bare.out, {});
+  const before = listParts(lcaDir(bare.out, 'adaptive')).map((p) => fs.readFileSync(p.file));
+  // Without a validation set the validation loss is 0/0 at every point: it would double every row to 32 splits and report zeros.
+  await assert.rejects(compute(bare.out, { val: true, force: true }), (err: Error) =>
+    err instanceof InputError && err.message === `--val: ${bare.out} has no validation examples (torch-mlp-data.npz); import it again with x_val and y_val in the data .npz`);
+  assert.deepEqual(listParts(lcaDir(bare.out, 'adaptive')).map((p) => fs.readFileSync(p.file)), before, '--force deleted nothing');
+  const cli = lca(['compute', '--run', bare.out, '--val', '--dry-run']);
+  assert.deepEqual([cli.code, cli.stderr.trim().split('\n').length], [1, 1], cli.stderr);
+
+  // The same examples as a validation set too: the validation LCA is then the training LCA (up to summation order).
+  const data = path.join(tmp, 'mlp-with-val.npz');
+  const tensors = readNpz(`${FIX}/torch-mlp-data.npz`);
+  writeNpz(data, [...tensors, ...tensors.map((t) => ({ ...t, name: `${t.name}_val` }))]);
+  const withVal = options('mlp', { data });
+  await runImport(withVal);
+  await compute(withVal.out, { val: true, perClass: true });
+  const counts = JSON.parse((await firstPartMetadata(lcaDir(withVal.out, 'adaptive'))).get('lca.class_counts')!) as number[];
+  const N = counts.reduce((a, b) => a + b, 0);
+  assert.equal(N, 24);
+  let rows = 0;
+  for await (const batch of readLcaBatches(lcaDir(withVal.out, 'adaptive'), 0, 1)) {
+    for (let r = 0; r < batch.numRows; r++, rows++) {
+      assert.ok(Math.abs(batch.scalar('error')[r]) <= 1e-3 && Math.abs(batch.scalar('val_error')[r]) <= 1e-3, `row ${r} grounded`);
+      // The same examples, but --per-class evaluates the training set in class order: float32 sums in another order.
+      const [val, train] = [batch.scalar('val_lca_sum')[r], batch.scalar('lca_sum')[r]];
+      assert.ok(Math.abs(val - train) <= 1e-6 * Math.abs(train), `row ${r}: validation LCA ${val} against training ${train}`);
+      const weighted = counts.reduce((sum, n, c) => sum + (n / N) * batch.scalar(classColumn(c, 'lca_sum'))[r], 0);
+      assert.ok(Math.abs(weighted - batch.scalar('lca_sum')[r]) <= 1e-9 * Math.abs(batch.scalar('lca_sum')[r]), `row ${r}: Σ_c (n_c/N) class LCA ${weighted} against ${batch.scalar('lca_sum')[r]}`);
+    }
+  }
+  assert.equal(rows, 2);
+  const overfitting = lca(['analyze', '--run', withVal.out, '--report', 'overfitting', '--format', 'json']);
+  assert.equal(overfitting.code, 0, overfitting.stderr);
 });

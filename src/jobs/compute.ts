@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { describeBackend, type BackendChoice } from '../backend/names.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import type { LossAndGradient, SegmentPoint } from '../lca/full-dataset.js';
 import { integrateSegment, type Evaluation, type Method } from '../lca/integrate.js';
 import { blockAccumulator, blockEndOf, onBlockEdges, storedVector, variableSums, type Store } from '../lca/aggregate.js';
@@ -84,6 +84,16 @@ function checkBatchStatistics(manifest: Manifest, options: ComputeOptions, evalB
   }
 }
 
+/**
+ * --val integrates the validation loss, so the data must have one: on no examples it is 0/0 at every
+ * point, which no row's error can meet (each doubled to --max-splits) and the reports read as zeros.
+ */
+export function checkValidationSet(manifest: Manifest, val: boolean, run: string): void {
+  if (!val || manifest.dataset.val_count > 0) return;
+  throw new InputError(`--val: ${run} has no validation examples (${manifest.dataset.name})` +
+    (manifest.imported ? '; import it again with x_val and y_val in the data .npz' : ''));
+}
+
 /** --every k: rows are blocks k·j … k·j + k − 1 from iteration 0, so the range must start and end on block edges. */
 export function checkBlocks(every: number, [first, last]: [number, number], T: number, shard: Shard | undefined): void {
   if (!Number.isInteger(every) || every < 1) throw new UsageError(`--every ${every}: must be a positive integer`);
@@ -107,6 +117,7 @@ export async function runCompute(options: ComputeOptions): Promise<ComputeSummar
   const gradientDir = gradientsDir(run, options.method);
   const evalBatchSize = options.evalBatchSize ?? manifest.config.eval_batch_size;
   checkBatchStatistics(manifest, options, evalBatchSize);
+  checkValidationSet(manifest, options.val, run);
   const subset: Subset | null = options.subset === undefined ? null : { count: options.subset, of: manifest.dataset.train_count, seed: options.subsetSeed ?? 0 };
   const indices = subset ? subsetIndices(subset) : undefined; // validates N before anything is loaded
   const settings: ComputeSettings = {

@@ -19,7 +19,7 @@ import { createPartWriter, lcaDir, lcaLayout, listParts, readLcaBatches } from '
 import { missingRanges } from '../store/ranges.js';
 import { readManifest } from '../store/manifest.js';
 import { readIterates } from '../store/weights.js';
-import { checkBlocks, resolveRange, type ComputeOptions } from './compute.js';
+import { checkBlocks, checkValidationSet, resolveRange, type ComputeOptions } from './compute.js';
 import { estimateLoop, stopwatch, type GradientTimings, type Timing } from './gradient-timer.js';
 import { blockCount } from '../lca/aggregate.js';
 import { modelSource, openObjectives } from './model-source.js';
@@ -66,6 +66,7 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const manifest = readManifest(run);
   const [first, last] = resolveRange(manifest, options.iterations, run);
   checkBlocks(options.every ?? 1, [first, last], manifest.training.iterations, options.shard);
+  checkValidationSet(manifest, options.val, options.run);
   const dir = lcaDir(run, options.method);
   const mine = options.shard ? shardRange(first, last, options.shard) : [first, last] as [number, number];
   const todo = !mine ? [] : options.force ? [mine] : missingRanges(listParts(dir), mine[0], mine[1]);
