@@ -19,7 +19,8 @@ import { createPartWriter, lcaDir, lcaLayout, listParts, readLcaBatches } from '
 import { missingRanges } from '../store/ranges.js';
 import { readManifest } from '../store/manifest.js';
 import { readIterates } from '../store/weights.js';
-import { checkBlocks, checkValidationSet, resolveRange, type ComputeOptions } from './compute.js';
+import { checkBatchStatistics, checkBlocks, checkValidationSet, resolveRange } from './compute-checks.js';
+import type { ComputeOptions } from './compute.js';
 import { estimateLoop, stopwatch, type GradientTimings, type Timing } from './gradient-timer.js';
 import { blockCount } from '../lca/aggregate.js';
 import { modelSource, openObjectives } from './model-source.js';
@@ -65,7 +66,9 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const started = performance.now();
   const manifest = readManifest(run);
   const [first, last] = resolveRange(manifest, options.iterations, run);
+  const evalBatchSize = options.evalBatchSize ?? manifest.config.eval_batch_size;
   checkBlocks(options.every ?? 1, [first, last], manifest.training.iterations, options.shard);
+  checkBatchStatistics(manifest, options, evalBatchSize);
   checkValidationSet(manifest, options.val, options.run);
   const dir = lcaDir(run, options.method);
   const mine = options.shard ? shardRange(first, last, options.shard) : [first, last] as [number, number];
@@ -75,7 +78,6 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
 
   const setupStarted = performance.now();
   const data = modelSource(run, manifest, options); // the model and data `lca compute` differentiates
-  const evalBatchSize = options.evalBatchSize ?? manifest.config.eval_batch_size;
   const indices = options.subset === undefined ? undefined : subsetIndices({ count: options.subset, of: manifest.dataset.train_count, seed: options.subsetSeed ?? 0 });
   const { backend, objectives } = await openObjectives(data, [
     { set: data.train, evalBatchSize, options: { indices, byClass: !!options.perClass } },

@@ -11,7 +11,8 @@ import { assertNoWriters } from '../store/compute-lease.js';
 import { lcaDir, listParts } from '../store/lca-parts.js';
 import { missingRanges } from '../store/ranges.js';
 import { readManifest } from '../store/manifest.js';
-import { resolveRange, type ComputeOptions, type ComputeSummary } from './compute.js';
+import { resolveRange } from './compute-checks.js';
+import type { ComputeOptions, ComputeSummary } from './compute.js';
 import { PARENT_ENV } from './compute-guard.js';
 
 export interface WorkersOptions extends ComputeOptions {
