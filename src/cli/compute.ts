@@ -58,7 +58,7 @@ export const computeCommand = () =>
     .option('--allow-eval-batch-change', 'batch-norm runs: accept an --eval-batch-size other than the run\'s (it changes the loss)')
     .option('--part-size <n>', 'iterations per part file (a killed compute loses at most one part)', parsePositiveInteger, 50)
     .option('--shard <k/n>', 'compute shard k of n (0-based: 0/4 … 3/4), a contiguous 1/n of the rows (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX + LCA_SHARD_COUNT)', (v: string) => parseShard(v))
-    .option('--workers <n>', 'split the rows among n processes on this machine (for the single-threaded wasm and cpu backends)', parsePositiveInteger)
+    .option('--workers <n>', 'split the rows among n processes on this machine, each with cores/n threads (n × the memory; pays on long computes)', parsePositiveInteger)
     .addOption(threadsOption())
     .addOption(backendOption().default('auto'))
     .option('--data-dir <dir>', 'folder with the dataset files, if not where training found them')
