@@ -4,19 +4,23 @@
 //      TF.js backend named by --tfjs) against the peer with 1 and 2 threads, with each process's peak RSS;
 //   2. lca row: seconds per row of `lca compute --method simpson` on a small run (2 full-dataset gradients
 //      per row, plus the range's first one), against the peer timing the same 2·rows + 1 gradients on the
-//      same examples and batches, divided by the rows alike;
+//      same examples and batches, divided by the rows alike; with --workers N also both cores used by
+//      processes: `lca compute --workers N` (N processes of cores/N threads, each its own rows and range
+//      start) against N peer processes of 1 thread timing the same gradients at once (use more --rows:
+//      a worker's start-up and extra gradient are spread over its rows);
 //   3. peak RSS at the paper's evaluation batch (2,500) where the gradient rows use a smaller one (AllCNN):
 //      one cold gradient on ONNX Runtime with the most threads asked for. AllCNN's peak grows ~6 MB per
 //      example (3.1 GB at 500, 6.2 GB at 1,000, 13.4 GB at 2,500 on 2026-11-29): it needs ~14 GB free.
 // Every figure is also a ratio to the best peer (>1: lca is slower), since a shared machine makes lone
 // times unreliable; the load average is printed before and after. Not a test.
-//   npm run bench [-- --models mnist-fc,cifar-resnet20 --only gradient,lca,rss --threads 1,2 --repeats 2 --rows 4 --tfjs wasm
+//   npm run bench [-- --models mnist-fc,cifar-resnet20 --only gradient,lca,rss --threads 1,2 --repeats 2 --rows 4 --workers 2 --tfjs wasm
 //                     --cifar-allcnn-rss-batch 1000]
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shardRange } from '../src/lca/schedule.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const flag = (name: string, fallback: string): string => {
@@ -27,6 +31,8 @@ const list = (name: string, fallback: string): string[] => flag(name, fallback).
 const repeats = Number(flag('repeats', '2'));
 const only = list('only', 'gradient,lca,rss');
 const threadCounts = list('threads', '1,2').map(Number);
+/** Processes of the lca-row measure by processes; 0: not measured. */
+const workers = Number(flag('workers', '0'));
 const tfjs = list('tfjs', '');
 const lca = path.join(root, 'bin', 'lca.js');
 const python = '/usr/bin/python3';
@@ -95,7 +101,30 @@ function peer(model: string, n: number, batch: number, threads: number, perRepea
   return { who: String(j.backend), seconds: Number(j.seconds), cpu: Number(j.cpu_seconds), rss: Number(j.peak_rss_mb) };
 }
 
-const engines: { backend: string; threads?: number }[] = [...threadCounts.map((threads) => ({ backend: 'onnxruntime', threads })), ...tfjs.map((backend) => ({ backend }))];
+/**
+ * One peer process of 1 thread per entry of `perProcess`, all at once, the k-th timing `perProcess[k]`
+ * gradients in a row; the slowest one's seconds, as `lca compute --workers` ends with its slowest worker.
+ */
+async function peerProcesses(model: string, n: number, batch: number, perProcess: number[]): Promise<{ who: string; seconds: number } | null> {
+  if (!hasTorch) return null;
+  const results = await Promise.all(perProcess.map((gradients) => new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(python, [path.join(root, 'scripts/peer/gradient.py'), SETUP[model].peer, String(n), String(repeats), String(batch), '1', fixtureImages, String(gradients)], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ ok: code === 0, stdout, stderr }));
+  })));
+  const json = results.map((r) => lastJson(r.stdout));
+  const failed = results.findIndex((r, k) => !r.ok || !json[k]);
+  if (failed >= 0) {
+    console.error(`skip pytorch ${model} (${perProcess.length} processes): ${why(results[failed])}`);
+    return null;
+  }
+  return { who: String(json[0]!.backend).replace('(1 thread)', `(${perProcess.length} processes × 1 thread)`), seconds: Math.max(...json.map((j) => Number(j!.seconds))) };
+}
+
+const engines: { backend: string; threads?: number; workers?: number }[] = [...threadCounts.map((threads) => ({ backend: 'onnxruntime', threads })), ...tfjs.map((backend) => ({ backend }))];
 const loadBefore = load();
 for (const model of models) {
   const { examples, batch, dataset, lcaExamples, lcaBatch } = SETUP[model];
@@ -127,17 +156,19 @@ for (const model of models) {
       '--eval-batch-size', String(lcaBatch), '--out', runDir, '--log-level', 'warn']);
     if (!trained.ok) console.error(`skip lca compute ${model}: training failed: ${why(trained)}`);
     else {
-      for (const { backend, threads } of engines) {
+      for (const { backend, threads, workers: processes } of [...engines, ...(workers > 1 ? [{ backend: 'onnxruntime', workers }] : [])]) {
         const r = run(process.execPath, [lca, 'compute', '--run', runDir, '--method', 'simpson', '--backend', backend, '--force', '--subset', String(lcaExamples),
-          ...(threads ? ['--threads', String(threads)] : []), '--log-level', 'info']);
+          ...(threads ? ['--threads', String(threads)] : []), ...(processes ? ['--workers', String(processes)] : []), '--log-level', 'info']);
         // compute's own timer: from the first gradient to the last part written, the range's first gradient included.
         const logs = r.stderr.split('\n').map((line) => { try { return JSON.parse(line) as Record<string, unknown>; } catch { return null; } });
-        const summary = logs.find((j) => typeof j?.seconds === 'number' && typeof j?.computed === 'number');
+        // The last summary: with --workers each worker's own comes first, relayed, and the parent's (over all of them) last.
+        const summary = logs.filter((j) => typeof j?.seconds === 'number' && typeof j?.computed === 'number').pop();
         const ran = logs.find((j) => typeof j?.msg === 'string' && j.msg.startsWith('backend '))?.msg as string | undefined;
         if (!r.ok || !summary) console.error(`skip lca compute ${model} (${backend}): ${why(r)}`);
         else {
           const seconds = Number(summary.seconds) / rows;
-          record({ model, what: 'lca row', who: `lca compute: ${ran?.slice('backend '.length) ?? backend}`, examples: lcaExamples, batch: lcaBatch, seconds, rate: 1 / seconds, unit: 'rows/s',
+          const who = processes ? `lca compute --workers ${processes}: onnxruntime (cpu, ${Math.max(1, Math.floor(os.availableParallelism() / processes))} thread each)` : `lca compute: ${ran?.slice('backend '.length) ?? backend}`;
+          record({ model, what: 'lca row', who, examples: lcaExamples, batch: lcaBatch, seconds, rate: 1 / seconds, unit: 'rows/s',
             note: `${rows} rows, ${String(summary.gradients)} gradients; ${(r.seconds / rows).toFixed(3)} s/row with start-up` });
         }
       }
@@ -147,6 +178,13 @@ for (const model of models) {
     for (const threads of threadCounts) {
       const p = peer(model, lcaExamples, lcaBatch, threads, 2 * rows + 1);
       if (p) record({ model, what: 'lca row', who: `${p.who}: ${2 * rows + 1} gradients / ${rows} rows`, examples: lcaExamples, batch: lcaBatch, seconds: p.seconds / rows, rate: rows / p.seconds, unit: 'rows/s' });
+    }
+    if (workers > 1) {
+      // As the workers split the rows: each its shard's rows and its range's first gradient.
+      const count = Math.min(workers, rows);
+      const perProcess = Array.from({ length: count }, (_, k) => shardRange(0, rows - 1, { index: k, count })!).map(([a, b]) => 2 * (b - a + 1) + 1);
+      const p = await peerProcesses(model, lcaExamples, lcaBatch, perProcess);
+      if (p) record({ model, what: 'lca row', who: `${p.who}: ${perProcess.join(' + ')} gradients / ${rows} rows`, examples: lcaExamples, batch: lcaBatch, seconds: p.seconds / rows, rate: rows / p.seconds, unit: 'rows/s' });
     }
   }
 }
