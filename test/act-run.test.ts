@@ -129,3 +129,14 @@ test('compute --dry-run on adaptive: the first row is integrated, so a doubling 
   const summary = await runCompute(options);
   assert.equal(summary.gradients, estimate.gradients);
 });
+
+test('compute --dry-run after blocks of --every 2: the splits it reads are the blocks\' largest, and it says they bound the mean', async () => {
+  const blocks = path.join(tmp, 'blocks'); // a copy: the tests above computed this method's rows without blocks
+  fs.cpSync(run, blocks, { recursive: true });
+  fs.rmSync(lcaDir(blocks, 'adaptive'), { recursive: true, force: true });
+  const options = { run: blocks, method: 'adaptive' as const, every: 2, val: false, tolerance: 1e-12, maxSplits: 4, partSize: 3, backend: 'wasm' as const, force: false, projectRoot, reporter: silentReporter };
+  await runCompute({ ...options, iterations: [0, 1] });
+  const estimate = rowsOf(await runDryRun(options), 'estimate').find((r) => r.quantity === 'splits_per_row')!;
+  assert.equal(estimate.value, 4);
+  assert.match(String(estimate.how), /^adaptive: the mean of the 1 computed blocks' largest splits, an upper bound/);
+});

@@ -144,7 +144,9 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const memory = workers * (peakRss + integrator + rowsPerBatch(layout) * lcaPart.row);
   const splitNote = options.method === 'first-order' ? 'first-order: ∇L(θ_t) only'
     : options.method === 'simpson' ? 'simpson: the midpoint and θ_{t+1}'
-      : observed ? `adaptive: the mean splits of the ${observed.rows} rows already computed`
+      : observed ? (stored.every > 1
+        ? `adaptive: the mean of the ${observed.rows} computed blocks' largest splits, an upper bound (a block row keeps its iterations' largest)`
+        : `adaptive: the mean splits of the ${observed.rows} rows already computed`)
         : `adaptive: row ${a} needed ${firstRow.splits} (error ${firstRow.errors[0].toExponential(2)}), ASSUMED for every row (early rows, with the largest steps, double most)`;
   const estimate: [string, number | string, string][] = [
     ['rows', rows, todo.length > 0 ? `in ${todo.length} range(s)` : 'nothing left to compute'],
