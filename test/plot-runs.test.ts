@@ -4,7 +4,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { runAcrossRuns } from '../src/jobs/analyze.js';
+import { runAcrossRuns } from '../src/jobs/analyze-across.js';
 import { num } from '../src/plot/figure.js';
 import { layersRunsFigure } from '../src/plot/layers-runs.js';
 import { svgFromSpec } from '../src/plot/render.js';

@@ -44,7 +44,7 @@ export const analyzeCommand = () =>
     .option('--band <f>', 'freeze: the band around zero, as a fraction of the mean |LCA| per iteration', parseNonNegative, 0.01)
     .addOption(logLevelOption())
     .action(async (flags: AnalyzeFlags) => {
-      const { runAcrossRuns, runAnalysis } = await import('../jobs/analyze.js');
+      const [{ runAnalysis }, { runAcrossRuns }] = await Promise.all([import('../jobs/analyze.js'), import('../jobs/analyze-across.js')]);
       const range = flags.iterations;
       const options = {
         report: flags.report, method: flags.method,

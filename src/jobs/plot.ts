@@ -8,7 +8,7 @@ import { buildFigure } from '../plot/figures.js';
 import { layersRunsFigure } from '../plot/layers-runs.js';
 import { FIGURE_NEEDS, type FigureName } from '../plot/names.js';
 import { pngFromSvg, svgFromSpec } from '../plot/render.js';
-import { runAcrossRuns } from './analyze.js';
+import { runAcrossRuns } from './analyze-across.js';
 import type { Reporter } from './reporter.js';
 import { RunSource } from './run-source.js';
 
