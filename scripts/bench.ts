@@ -89,10 +89,14 @@ const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ');
 const hasTorch = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
 if (!hasTorch) console.error('skip pytorch peer: python3-torch is not installed (run scripts/install-peer.sh as root)');
 
+/** The peer script's arguments: `perRepeat` gradients in a row on `n` examples in batches of `batch`. */
+const peerArgs = (model: string, n: number, batch: number, threads: number, perRepeat: number): string[] =>
+  [path.join(root, 'scripts/peer/gradient.py'), SETUP[model].peer, String(n), String(repeats), String(batch), String(threads), fixtureImages, String(perRepeat)];
+
 /** The peer's seconds for `perRepeat` gradients in a row on `n` examples in batches of `batch` (median of repeats), and its peak RSS. */
 function peer(model: string, n: number, batch: number, threads: number, perRepeat: number): { who: string; seconds: number; cpu: number; rss: number } | null {
   if (!hasTorch) return null;
-  const r = run(python, [path.join(root, 'scripts/peer/gradient.py'), SETUP[model].peer, String(n), String(repeats), String(batch), String(threads), fixtureImages, String(perRepeat)]);
+  const r = run(python, peerArgs(model, n, batch, threads, perRepeat));
   const j = lastJson(r.stdout);
   if (!r.ok || !j) {
     console.error(`skip pytorch ${model} (${threads} threads): ${why(r)}`);
@@ -108,7 +112,7 @@ function peer(model: string, n: number, batch: number, threads: number, perRepea
 async function peerProcesses(model: string, n: number, batch: number, perProcess: number[]): Promise<{ who: string; seconds: number } | null> {
   if (!hasTorch) return null;
   const results = await Promise.all(perProcess.map((gradients) => new Promise<{ ok: boolean; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(python, [path.join(root, 'scripts/peer/gradient.py'), SETUP[model].peer, String(n), String(repeats), String(batch), '1', fixtureImages, String(gradients)], { cwd: root });
+    const child = spawn(python, peerArgs(model, n, batch, 1, gradients), { cwd: root });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -124,7 +128,7 @@ async function peerProcesses(model: string, n: number, batch: number, perProcess
   return { who: String(json[0]!.backend).replace('(1 thread)', `(${perProcess.length} processes × 1 thread)`), seconds: Math.max(...json.map((j) => Number(j!.seconds))) };
 }
 
-const engines: { backend: string; threads?: number; workers?: number }[] = [...threadCounts.map((threads) => ({ backend: 'onnxruntime', threads })), ...tfjs.map((backend) => ({ backend }))];
+const engines: { backend: string; threads?: number }[] = [...threadCounts.map((threads) => ({ backend: 'onnxruntime', threads })), ...tfjs.map((backend) => ({ backend }))];
 const loadBefore = load();
 for (const model of models) {
   const { examples, batch, dataset, lcaExamples, lcaBatch } = SETUP[model];
@@ -156,18 +160,20 @@ for (const model of models) {
       '--eval-batch-size', String(lcaBatch), '--out', runDir, '--log-level', 'warn']);
     if (!trained.ok) console.error(`skip lca compute ${model}: training failed: ${why(trained)}`);
     else {
-      for (const { backend, threads, workers: processes } of [...engines, ...(workers > 1 ? [{ backend: 'onnxruntime', workers }] : [])]) {
+      const computes: { backend: string; threads?: number; processes?: number }[] = [...engines, ...(workers > 1 ? [{ backend: 'onnxruntime', processes: workers }] : [])];
+      for (const { backend, threads, processes } of computes) {
         const r = run(process.execPath, [lca, 'compute', '--run', runDir, '--method', 'simpson', '--backend', backend, '--force', '--subset', String(lcaExamples),
           ...(threads ? ['--threads', String(threads)] : []), ...(processes ? ['--workers', String(processes)] : []), '--log-level', 'info']);
         // compute's own timer: from the first gradient to the last part written, the range's first gradient included.
         const logs = r.stderr.split('\n').map((line) => { try { return JSON.parse(line) as Record<string, unknown>; } catch { return null; } });
         // The last summary: with --workers each worker's own comes first, relayed, and the parent's (over all of them) last.
         const summary = logs.filter((j) => typeof j?.seconds === 'number' && typeof j?.computed === 'number').pop();
-        const ran = logs.find((j) => typeof j?.msg === 'string' && j.msg.startsWith('backend '))?.msg as string | undefined;
+        // `backend …`, or a worker's relayed `worker k/N: backend …`.
+        const ran = logs.map((j) => (typeof j?.msg === 'string' ? /^(?:worker \d+\/\d+: )?backend (.*)$/.exec(j.msg)?.[1] : undefined)).find(Boolean);
         if (!r.ok || !summary) console.error(`skip lca compute ${model} (${backend}): ${why(r)}`);
         else {
           const seconds = Number(summary.seconds) / rows;
-          const who = processes ? `lca compute --workers ${processes}: onnxruntime (cpu, ${Math.max(1, Math.floor(os.availableParallelism() / processes))} thread each)` : `lca compute: ${ran?.slice('backend '.length) ?? backend}`;
+          const who = `lca compute${processes ? ` --workers ${processes}` : ''}: ${ran ?? backend}${processes ? ' each' : ''}`;
           record({ model, what: 'lca row', who, examples: lcaExamples, batch: lcaBatch, seconds, rate: 1 / seconds, unit: 'rows/s',
             note: `${rows} rows, ${String(summary.gradients)} gradients; ${(r.seconds / rows).toFixed(3)} s/row with start-up` });
         }

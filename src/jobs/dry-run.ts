@@ -69,7 +69,7 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const evalBatchSize = options.evalBatchSize ?? manifest.config.eval_batch_size;
   checkBlocks(options.every ?? 1, [first, last], manifest.training.iterations, options.shard);
   checkBatchStatistics(manifest, options, evalBatchSize);
-  checkValidationSet(manifest, options.val, options.run);
+  checkValidationSet(manifest, options.val, run);
   const dir = lcaDir(run, options.method);
   const mine = options.shard ? shardRange(first, last, options.shard) : [first, last] as [number, number];
   const todo = !mine ? [] : options.force ? [mine] : missingRanges(listParts(dir), mine[0], mine[1]);
