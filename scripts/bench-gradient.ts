@@ -1,5 +1,5 @@
 // One measurement for scripts/bench: the full-dataset loss + gradient of one network on one backend.
-//   node dist/scripts/bench-gradient.js BACKEND [EXAMPLES] [REPEATS] [EVAL_BATCH] [MODEL] [THREADS]
+//   node dist/scripts/bench-gradient.js BACKEND [EXAMPLES] [REPEATS] [EVAL_BATCH] [MODEL] [THREADS] [SESSIONS]
 // REPEATS 0: one cold gradient, timed (for a peak-RSS row where a gradient takes minutes).
 // Prints one JSON line: {backend, model, examples, seconds (median of repeats), examples_per_second, cpu_seconds
 // (the process's CPU time per gradient, median; on a loaded machine the figure that compares), peak_rss_mb}.
@@ -15,7 +15,7 @@ import { networkObjective } from '../src/jobs/model-source.js';
 import { initialParameters } from '../src/models/init.js';
 import { networkNamed } from '../src/models/registry.js';
 
-const [backendArg, examplesArg, repeatsArg, batchArg, modelArg, threadsArg] = process.argv.slice(2);
+const [backendArg, examplesArg, repeatsArg, batchArg, modelArg, threadsArg, sessionsArg] = process.argv.slice(2);
 const examples = Number(examplesArg ?? 55000);
 const repeats = Number(repeatsArg ?? 3);
 const evalBatch = Number(batchArg ?? 11000);
@@ -39,7 +39,7 @@ const quiet = { info() {}, debug() {}, warn() {} };
 let opened;
 try {
   opened = await openBackend(backendArg as BackendChoice, {
-    threads: threadsArg === undefined ? undefined : Number(threadsArg), log: quiet, open: (b) => networkObjective(b, net, data(), evalBatch),
+    threads: threadsArg === undefined || threadsArg === '' ? undefined : Number(threadsArg), sessions: sessionsArg === undefined ? undefined : Number(sessionsArg), log: quiet, open: (b) => networkObjective(b, net, data(), evalBatch),
   });
 } catch (err) {
   console.error((err as Error).message); // one line: why this backend cannot run here

@@ -1,7 +1,9 @@
 // Benchmark of lca's engines against a PyTorch peer (Debian's python3-torch with OpenBLAS, scripts/peer/)
 // on the same machine, per network (MNIST-FC, MNIST-LeNet, CIFAR-ResNet-20, CIFAR-AllCNN), in one run:
-//   1. gradient: examples/s of one full-dataset loss + gradient, ONNX Runtime with 1 and 2 threads (and any
-//      TF.js backend named by --tfjs) against the peer with 1 and 2 threads, with each process's peak RSS;
+//   1. gradient: examples/s of one full-dataset loss + gradient, ONNX Runtime with 1 and 2 threads, and with
+//      2 sessions of cores/2 threads each (--sessions; 0: not measured), and any TF.js backend named by
+//      --tfjs, against the peer with 1 and 2 threads, with each process's peak RSS; the CNNs' gradients and
+//      rows span 2 evaluation batches at least, so that sessions have batches to share;
 //   2. lca row: seconds per row of `lca compute --method simpson` on a small run (2 full-dataset gradients
 //      per row, plus the range's first one), against the peer timing the same 2·rows + 1 gradients on the
 //      same examples and batches, divided by the rows alike; with --workers N also both cores used by
@@ -13,7 +15,7 @@
 //      example (3.1 GB at 500, 6.2 GB at 1,000, 13.4 GB at 2,500 on 2026-11-29): it needs ~14 GB free.
 // Every figure is also a ratio to the best peer (>1: lca is slower), since a shared machine makes lone
 // times unreliable; the load average is printed before and after. Not a test.
-//   npm run bench [-- --models mnist-fc,cifar-resnet20 --only gradient,lca,rss --threads 1,2 --repeats 2 --rows 4 --workers 2 --tfjs wasm
+//   npm run bench [-- --models mnist-fc,cifar-resnet20 --only gradient,lca,rss --threads 1,2 --sessions 2 --repeats 2 --rows 4 --workers 2 --tfjs wasm
 //                     --cifar-allcnn-rss-batch 1000]
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +33,8 @@ const list = (name: string, fallback: string): string[] => flag(name, fallback).
 const repeats = Number(flag('repeats', '2'));
 const only = list('only', 'gradient,lca,rss');
 const threadCounts = list('threads', '1,2').map(Number);
+/** Sessions of the ONNX Runtime row that evaluates batches at once (`--sessions`); 0: not measured. */
+const sessions = Number(flag('sessions', '2'));
 /** Processes of the lca-row measure by processes; 0: not measured. */
 const workers = Number(flag('workers', '0'));
 const tfjs = list('tfjs', '');
@@ -42,13 +46,14 @@ const fixtureImages = path.join(root, 'fixtures/fashion-mnist-subset/train-image
  * Per network: the peer's name; the gradient's examples and evaluation batch (the paper's 2,500 for the
  * CIFAR networks, ResNet-20's peak RSS at it being a target; AllCNN at 2,500 takes minutes per gradient,
  * so 500 by default, and `rssBatch` measures its peak RSS at 2,500 apart); and the LCA-row run: dataset,
- * training examples evaluated (a seeded --subset), batch.
+ * training examples evaluated (a seeded --subset), batch. Examples are 2 batches at least, as in any real
+ * compute (ResNet-20 on CIFAR-10's 45,000: 18 batches of 2,500).
  */
 const SETUP: Record<string, { peer: string; examples: number; batch: number; rssBatch?: number; dataset: string; lcaExamples: number; lcaBatch: number }> = {
   'mnist-fc': { peer: 'fc', examples: 55000, batch: 11000, dataset: 'fashion-mnist-fixture', lcaExamples: 10000, lcaBatch: 10000 },
   'mnist-lenet': { peer: 'lenet', examples: 11000, batch: 1000, dataset: 'fashion-mnist-fixture', lcaExamples: 2000, lcaBatch: 1000 },
-  'cifar-resnet20': { peer: 'resnet20', examples: 2500, batch: 2500, dataset: 'synthetic-cifar', lcaExamples: 500, lcaBatch: 500 },
-  'cifar-allcnn': { peer: 'allcnn', examples: 500, batch: 500, rssBatch: 2500, dataset: 'synthetic-cifar', lcaExamples: 250, lcaBatch: 250 },
+  'cifar-resnet20': { peer: 'resnet20', examples: 5000, batch: 2500, dataset: 'synthetic-cifar', lcaExamples: 1000, lcaBatch: 500 },
+  'cifar-allcnn': { peer: 'allcnn', examples: 1000, batch: 500, rssBatch: 2500, dataset: 'synthetic-cifar', lcaExamples: 500, lcaBatch: 250 },
 };
 const models = list('models', Object.keys(SETUP).join(','));
 for (const model of models) if (!SETUP[model]) throw new Error(`--models: unknown network ${model} (${Object.keys(SETUP).join(', ')})`);
@@ -128,13 +133,17 @@ async function peerProcesses(model: string, n: number, batch: number, perProcess
   return { who: String(json[0]!.backend).replace('(1 thread)', `(${perProcess.length} processes × 1 thread)`), seconds: Math.max(...json.map((j) => Number(j!.seconds))) };
 }
 
-const engines: { backend: string; threads?: number }[] = [...threadCounts.map((threads) => ({ backend: 'onnxruntime', threads })), ...tfjs.map((backend) => ({ backend }))];
+const engines: { backend: string; threads?: number; sessions?: number }[] = [
+  ...threadCounts.map((threads) => ({ backend: 'onnxruntime', threads })),
+  ...(sessions > 1 ? [{ backend: 'onnxruntime', sessions }] : []),
+  ...tfjs.map((backend) => ({ backend })),
+];
 const loadBefore = load();
 for (const model of models) {
   const { examples, batch, dataset, lcaExamples, lcaBatch } = SETUP[model];
   if (only.includes('gradient')) {
-    for (const { backend, threads } of engines) {
-      const r = run(process.execPath, [path.join(root, 'dist/scripts/bench-gradient.js'), backend, String(examples), String(repeats), String(batch), model, ...(threads ? [String(threads)] : [])]);
+    for (const { backend, threads, sessions: count } of engines) {
+      const r = run(process.execPath, [path.join(root, 'dist/scripts/bench-gradient.js'), backend, String(examples), String(repeats), String(batch), model, threads ? String(threads) : '', ...(count ? [String(count)] : [])]);
       const j = lastJson(r.stdout);
       if (!r.ok || !j) console.error(`skip ${backend} ${model}: ${why(r)}`);
       else record({ model, what: 'gradient', who: String(j.backend), examples, batch, seconds: Number(j.seconds), rate: examples / Number(j.seconds), unit: 'examples/s', cpu: Number(j.cpu_seconds), rss: Number(j.peak_rss_mb) });
@@ -160,10 +169,10 @@ for (const model of models) {
       '--eval-batch-size', String(lcaBatch), '--out', runDir, '--log-level', 'warn']);
     if (!trained.ok) console.error(`skip lca compute ${model}: training failed: ${why(trained)}`);
     else {
-      const computes: { backend: string; threads?: number; processes?: number }[] = [...engines, ...(workers > 1 ? [{ backend: 'onnxruntime', processes: workers }] : [])];
-      for (const { backend, threads, processes } of computes) {
+      const computes: { backend: string; threads?: number; sessions?: number; processes?: number }[] = [...engines, ...(workers > 1 ? [{ backend: 'onnxruntime', processes: workers }] : [])];
+      for (const { backend, threads, sessions: count, processes } of computes) {
         const r = run(process.execPath, [lca, 'compute', '--run', runDir, '--method', 'simpson', '--backend', backend, '--force', '--subset', String(lcaExamples),
-          ...(threads ? ['--threads', String(threads)] : []), ...(processes ? ['--workers', String(processes)] : []), '--log-level', 'info']);
+          ...(threads ? ['--threads', String(threads)] : []), ...(count ? ['--sessions', String(count)] : []), ...(processes ? ['--workers', String(processes)] : []), '--log-level', 'info']);
         // compute's own timer: from the first gradient to the last part written, the range's first gradient included.
         const logs = r.stderr.split('\n').map((line) => { try { return JSON.parse(line) as Record<string, unknown>; } catch { return null; } });
         // The last summary: with --workers each worker's own comes first, relayed, and the parent's (over all of them) last.

@@ -189,6 +189,18 @@ test('an explicit ORT choice that cannot start is a one-line LcaError; lca\'s ow
   await assert.rejects(openBackend('auto', { probes: fakeProbes(), log, open: async () => { throw usage; } }), (err) => err === usage);
 });
 
+test('--sessions: the CPU backend records them and divides the cores among them; CUDA runs one session and says so', async () => {
+  const { log, lines } = collect();
+  const cpu = await openBackend('onnxruntime', { probes: fakeProbes(), log, sessions: 2, open: async () => 1 });
+  assert.equal(cpu.backend.sessions, 2);
+  assert.equal(cpu.backend.threads, resolveThreads(undefined, 2));
+  const single = await openBackend('onnxruntime', { probes: fakeProbes(), log, sessions: 1, open: async () => 1 });
+  assert.equal(single.backend.sessions, undefined, 'one session is the plain backend');
+  const cuda = await openBackend('onnxruntime-cuda', { probes: fakeProbes(), log, sessions: 2, open: async () => 1 });
+  assert.equal(cuda.backend.sessions, undefined);
+  assert.deepEqual(lines, [{ level: 'info', message: "--sessions 2: ONNX Runtime's CUDA provider runs one session" }]);
+});
+
 test('a command limited to one engine refuses the other by name', async () => {
   const { log } = collect();
   await assert.rejects(openBackend('onnxruntime', { probes: fakeProbes(), log, engines: ['tfjs'], open: async () => 1 }), /^UsageError: --backend onnxruntime: this command runs on tfjs only$/);
@@ -196,10 +208,14 @@ test('a command limited to one engine refuses the other by name', async () => {
   assert.equal(backend.name, 'wasm');
 });
 
-test('threads default to the machine\'s cores; the description names engine, provider and threads', () => {
+test('threads default to the machine\'s cores, divided among the sessions; the description names engine, provider, sessions and threads', () => {
   assert.equal(resolveThreads(), os.availableParallelism());
   assert.equal(resolveThreads(1), 1);
+  assert.equal(resolveThreads(undefined, 2), Math.max(1, Math.floor(os.availableParallelism() / 2)));
+  assert.equal(resolveThreads(undefined, 4 * os.availableParallelism()), 1, 'at least one thread a session');
+  assert.equal(resolveThreads(3, 2), 3, '--threads is per session');
   assert.equal(describeBackend({ engine: 'onnxruntime', name: 'onnxruntime', version: '1.30.0', provider: 'cpu', threads: 2 }), 'onnxruntime 1.30.0 (cpu, 2 threads)');
+  assert.equal(describeBackend({ engine: 'onnxruntime', name: 'onnxruntime', version: '1.30.0', provider: 'cpu', threads: 1, sessions: 2 }), 'onnxruntime 1.30.0 (cpu, 2 sessions × 1 thread)');
   assert.equal(describeBackend({ engine: 'onnxruntime', name: 'onnxruntime-cuda', version: '1.30.0', provider: 'cuda', threads: 2 }), 'onnxruntime 1.30.0 (cuda)');
   assert.equal(describeBackend({ engine: 'tfjs', name: 'wasm', version: '4.22.0' }), 'tfjs wasm 4.22.0');
   assert.equal(describeBackend({ name: 'wasm', version: '4.22.0' }), 'wasm', 'a record written before engines were named');

@@ -71,3 +71,27 @@ test('a batch-norm network refuses per-class batches, as the TF.js objective doe
   const net = networkNamed('cifar-resnet20');
   await assert.rejects(OrtFullDatasetObjective.open(net, randomSet(4, 32 * 32 * 3, 1), 4, ENGINE, { byClass: true }), UsageError);
 });
+
+test('sessions: batches evaluated at once in worker threads sum to the same bytes as one session, per class too, at each new θ', async () => {
+  const net = networkNamed('mnist-fc');
+  const set = randomSet(250, 784, 3);
+  const theta = genericTheta(net, 4);
+  const one = { provider: 'cpu', threads: 1 } as const;
+  for (const options of [{}, { byClass: true }]) {
+    const single = await OrtFullDatasetObjective.open(net, set, 40, one, options);
+    const pooled = await OrtFullDatasetObjective.open(net, set, 40, { ...one, sessions: 3 }, options);
+    try {
+      const expected = await single.lossAndGradient(theta);
+      for (const at of [theta, genericTheta(net, 5), theta]) {
+        const got = await pooled.lossAndGradient(at);
+        const reference = at === theta ? expected : await single.lossAndGradient(at);
+        assert.equal(got.loss, reference.loss);
+        assert.deepEqual(Buffer.from(got.gradient.buffer), Buffer.from(reference.gradient.buffer), 'a new θ reaches every session');
+        got.classes?.gradients.forEach((g, c) => assert.deepEqual(Buffer.from(g.buffer), Buffer.from(reference.classes!.gradients[c].buffer), `class ${c}`));
+      }
+    } finally {
+      await single.dispose();
+      await pooled.dispose();
+    }
+  }
+});

@@ -50,16 +50,22 @@ export interface RunningBackend {
   name: BackendName;
   package: string;
   version: string;
-  /** ONNX Runtime: the execution provider and its intra-op threads. */
+  /** ONNX Runtime: the execution provider and each session's intra-op threads. */
   provider?: 'cuda' | 'cpu';
   threads?: number;
+  /** ONNX Runtime CPU: sessions evaluating batches at once, where more than one. */
+  sessions?: number;
 }
 
-/** One phrase naming engine, backend, provider and threads ("onnxruntime 1.30.0 (cpu, 2 threads)"); older records carry only a name. */
-export function describeBackend(backend: { name?: string; engine?: string; version?: string; provider?: string; threads?: number }): string {
+/**
+ * One phrase naming engine, backend, provider, sessions and threads ("onnxruntime 1.30.0 (cpu, 2 threads)",
+ * "(cpu, 2 sessions × 1 thread)"); older records carry only a name.
+ */
+export function describeBackend(backend: { name?: string; engine?: string; version?: string; provider?: string; threads?: number; sessions?: number }): string {
   if (backend.name == null) return 'unknown';
   if (backend.engine === 'onnxruntime') {
-    const threads = backend.provider === 'cpu' && backend.threads != null ? `, ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : '';
+    const sessions = backend.sessions != null && backend.sessions > 1 ? ` ${backend.sessions} sessions ×` : '';
+    const threads = backend.provider === 'cpu' && backend.threads != null ? `,${sessions} ${backend.threads} thread${backend.threads === 1 ? '' : 's'}` : '';
     return `onnxruntime ${backend.version ?? 'unknown'} (${backend.provider ?? 'cpu'}${threads})`;
   }
   return backend.engine === 'tfjs' ? `tfjs ${backend.name} ${backend.version ?? 'unknown'}` : backend.name;

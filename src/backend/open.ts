@@ -12,11 +12,13 @@ import { AUTO_ORDER, BACKEND_PACKAGES, engineOf, isOrtBackend, ORT_PROVIDERS, ty
 import { probeBackends } from './probe.js';
 import { selectBackends, skippedBackends, type ProbeResults } from './select.js';
 
-/** `--threads`: intra-op threads of ONNX Runtime's CPU provider, by default one per core. */
-export const resolveThreads = (requested?: number): number => requested ?? os.availableParallelism();
+/** `--threads`: intra-op threads of each of ONNX Runtime's CPU sessions, by default the cores divided among them. */
+export const resolveThreads = (requested?: number, sessions = 1): number => requested ?? Math.max(1, Math.floor(os.availableParallelism() / sessions));
 
 export interface OpenOptions<T> {
   threads?: number;
+  /** `--sessions`: ONNX Runtime CPU sessions evaluating batches at once (default 1). */
+  sessions?: number;
   /** Builds what the job runs on `backend` (TF.js is already initialised when it is called). */
   open: (backend: RunningBackend) => Promise<T>;
   log: { info: (message: string) => void; warn: (message: string) => void; debug: (message: string) => void };
@@ -40,11 +42,10 @@ export async function openBackend<T>(choice: BackendChoice, options: OpenOptions
     for (const line of skippedBackends(probes, candidates[0], order)) (line.startsWith('onnxruntime-cuda') ? log.info : log.debug)(`backend ${line}`);
   }
   const failures: string[] = [];
+  const sessions = options.sessions ?? 1;
   for (const name of candidates) {
     try {
-      const backend = isOrtBackend(name)
-        ? { engine: 'onnxruntime' as const, name, package: BACKEND_PACKAGES[name], version: probes[name].version ?? 'unknown', provider: ORT_PROVIDERS[name], threads: resolveThreads(options.threads) }
-        : await tfjsBackend(name);
+      const backend = isOrtBackend(name) ? ortBackend(name, probes, options.threads, sessions, log) : await tfjsBackend(name);
       return { backend, value: await options.open(backend) };
     } catch (err) {
       // A session that will not start (a provider library that will not load) and a TF.js backend that
@@ -63,6 +64,14 @@ export async function openBackend<T>(choice: BackendChoice, options: OpenOptions
 }
 
 class BackendLoadError extends LcaError {}
+
+/** An ONNX Runtime backend: its provider, and on the CPU its sessions and each one's threads (one session on CUDA). */
+function ortBackend(name: 'onnxruntime' | 'onnxruntime-cuda', probes: ProbeResults, threads: number | undefined, sessions: number, log: OpenOptions<unknown>['log']): RunningBackend {
+  const provider = ORT_PROVIDERS[name];
+  if (provider === 'cuda' && sessions > 1) log.info(`--sessions ${sessions}: ONNX Runtime's CUDA provider runs one session`);
+  const cpuSessions = provider === 'cpu' && sessions > 1 ? sessions : undefined;
+  return { engine: 'onnxruntime', name, package: BACKEND_PACKAGES[name], version: probes[name].version ?? 'unknown', provider, threads: resolveThreads(threads, cpuSessions), ...(cpuSessions ? { sessions: cpuSessions } : {}) };
+}
 
 async function tfjsBackend(name: Exclude<BackendName, 'onnxruntime' | 'onnxruntime-cuda'>): Promise<RunningBackend> {
   try {

@@ -19,7 +19,10 @@ export const backendOption = () =>
   new Option('--backend <name>', `engine and backend; auto tries ${AUTO_ORDER.join(', ')} in that order`).choices(BACKEND_CHOICES);
 
 export const threadsOption = () =>
-  new Option('--threads <n>', 'ONNX Runtime intra-op threads (default: one per core)').argParser(parsePositiveInteger);
+  new Option('--threads <n>', 'ONNX Runtime intra-op threads per session (default: the cores divided among the sessions)').argParser(parsePositiveInteger);
+
+export const sessionsOption = () =>
+  new Option('--sessions <n>', 'ONNX Runtime CPU: evaluate n batches at once, one session (and its memory) each; conv networks run faster with one session per core').argParser(parsePositiveInteger);
 
 export const methodOption = () =>
   new Option('--method <method>', 'path integration: first-order uses ∇L(θ_t); simpson (1,4,1)/6; adaptive doubles Simpson while |error| > tolerance')

@@ -7,7 +7,7 @@ import { STORES, type Store } from '../lca/aggregate.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_SPLITS, DEFAULT_TOLERANCE, type Method } from '../lca/integrate.js';
 import type { BackendChoice } from '../backend/names.js';
-import { backendOption, examples, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption, writeOut } from './common.js';
+import { backendOption, examples, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, sessionsOption, threadsOption, writeOut } from './common.js';
 import { parseShard, shardFromEnv, type Shard } from '../lca/schedule.js';
 import { parseIterationRange, parseInteger, parsePositiveInteger, parsePositiveNumber, parseSplitCap } from './parse.js';
 import type { LogLevel } from './console.js';
@@ -29,6 +29,7 @@ interface ComputeFlags {
   shard?: Shard;
   workers?: number;
   threads?: number;
+  sessions?: number;
   backend: BackendChoice;
   dataDir?: string;
   force?: boolean;
@@ -60,6 +61,7 @@ export const computeCommand = () =>
     .option('--shard <k/n>', 'compute shard k of n (0-based: 0/4 … 3/4), a contiguous 1/n of the rows (default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX + LCA_SHARD_COUNT)', (v: string) => parseShard(v))
     .option('--workers <n>', 'split the rows among n processes on this machine, each with cores/n threads (n × the memory; pays on long computes)', parsePositiveInteger)
     .addOption(threadsOption())
+    .addOption(sessionsOption())
     .addOption(backendOption().default('auto'))
     .option('--data-dir <dir>', 'folder with the dataset files, if not where training found them')
     .option('--force', 'discard results already computed with this method and recompute')
@@ -79,7 +81,7 @@ export const computeCommand = () =>
         iterations: range ? [range[0], last!] as [number, number] : undefined, shard: flags.shard ?? shardFromEnv(process.env) ?? undefined,
         tolerance: flags.tolerance, maxSplits: flags.maxSplits, evalBatchSize: flags.evalBatchSize, partSize: flags.partSize,
         store: flags.store, every: flags.every,
-        backend: flags.backend, threads: flags.threads, dataDir: flags.dataDir, force: !!flags.force, breakLock: !!flags.breakLock, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
+        backend: flags.backend, threads: flags.threads, sessions: flags.sessions, dataDir: flags.dataDir, force: !!flags.force, breakLock: !!flags.breakLock, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
       };
       if (flags.workers !== undefined && flags.every > 1) throw new UsageError(`--workers with --every ${flags.every}: workers split rows, not blocks; compute the blocks in one process`);
       if (flags.dryRun) {

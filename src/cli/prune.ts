@@ -4,7 +4,7 @@ import type { BackendChoice } from '../backend/names.js';
 import { RANKINGS, type Ranking } from '../analyze/prune.js';
 import type { Method } from '../lca/integrate.js';
 import { FORMATS, render, type Format } from '../report/format.js';
-import { backendOption, examples, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, threadsOption, writeOut } from './common.js';
+import { backendOption, examples, logLevelOption, methodOption, PROJECT_ROOT, reporterFrom, sessionsOption, threadsOption, writeOut } from './common.js';
 import type { LogLevel } from './console.js';
 import { parseInteger, parseIterationRange, parseNumber, parsePositiveInteger } from './parse.js';
 
@@ -20,6 +20,7 @@ interface PruneFlags {
   randomMasks: number;
   backend: BackendChoice;
   threads?: number;
+  sessions?: number;
   dataDir?: string;
   format?: Format;
   logLevel: LogLevel;
@@ -48,6 +49,7 @@ export const pruneCommand = () =>
     .option('--random-masks <n>', 'random masks in the check', parsePositiveInteger, 10)
     .addOption(backendOption().default('auto'))
     .addOption(threadsOption())
+    .addOption(sessionsOption())
     .option('--data-dir <dir>', 'folder with the dataset files, if not where training found them')
     .option('--force', 'overwrite --out')
     .addOption(new Option('-f, --format <format>', 'output format (default: table on a terminal, tsv otherwise)').choices(FORMATS))
@@ -58,7 +60,7 @@ export const pruneCommand = () =>
       const report = await runPrune({
         run: flags.run, keep: flags.keep, by: flags.by, method: flags.method, out: flags.out, force: !!flags.force,
         iterations: range ? [range[0], range[1] ?? Number.MAX_SAFE_INTEGER] : undefined,
-        seed: flags.seed, randomMasks: flags.randomMasks, backend: flags.backend, threads: flags.threads, dataDir: flags.dataDir, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
+        seed: flags.seed, randomMasks: flags.randomMasks, backend: flags.backend, threads: flags.threads, sessions: flags.sessions, dataDir: flags.dataDir, projectRoot: PROJECT_ROOT, reporter: reporterFrom(flags),
       });
       writeOut(render(report, flags.format ?? (process.stdout.isTTY ? 'table' : 'tsv')));
     });

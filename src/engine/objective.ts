@@ -11,12 +11,15 @@ import { layoutOf, type Network, type VariableSlot } from '../models/network.js'
 import { gradientGraph } from './autodiff.js';
 import { forwardGraph, LOGITS } from './forward.js';
 import type { OnnxModel } from './onnx/model.js';
-import { openGradientSession, type GradientBatch, type GradientSession, type Provider } from './session.js';
+import { openGradientSession, type GradientBatch, type GradientResult, type GradientSession, type Provider } from './session.js';
+import { openSessionPool } from './session-pool.js';
 
 export interface EngineOptions {
   provider: Provider;
-  /** ORT's intra-op threads; fixed, so that results are the same bytes from run to run. */
+  /** ORT's intra-op threads per session; fixed, so that results are the same bytes from run to run. */
   threads: number;
+  /** Sessions evaluating a gradient's batches at once, each in its own thread (session-pool.ts); default 1. */
+  sessions?: number;
   /** ORT's per-op profile file prefix (see SessionOptions). */
   profile?: string;
 }
@@ -65,6 +68,8 @@ export class OrtFullDatasetObjective {
     readonly evalBatchSize: number,
     private readonly batches: (GradientBatch & { label: number })[],
     private readonly session: GradientSession,
+    /** How many batches the session runs at once. */
+    private readonly width: number,
     slots: GraphSource['slots'],
     count: number,
     classCounts: number[],
@@ -94,9 +99,11 @@ export class OrtFullDatasetObjective {
       const gathered = gatherExamples(set.images, set.labels, pixels, b.examples);
       return { images: gathered.images, labels: int64Labels(gathered.labels), label: b.label };
     });
-    const parameters = source.slots.map((s) => s.name);
-    const session = await openGradientSession(gradientGraph(source.forward, { logits: source.logits, parameters }), engine);
-    return new OrtFullDatasetObjective(evalBatchSize, batches, session, source.slots, indices?.length ?? set.count, plan.classCounts);
+    const model = gradientGraph(source.forward, { logits: source.logits, parameters: source.slots.map((s) => s.name) });
+    // More sessions than batches would only hold memory.
+    const width = Math.min(engine.sessions ?? 1, batches.length);
+    const session = width > 1 ? await openSessionPool(model, engine, width) : await openGradientSession(model, engine);
+    return new OrtFullDatasetObjective(evalBatchSize, batches, session, width, source.slots, indices?.length ?? set.count, plan.classCounts);
   }
 
   private views(theta: Float32Array): Float32Array[] {
@@ -113,8 +120,19 @@ export class OrtFullDatasetObjective {
   async lossAndGradient(theta: Float32Array, _at?: SegmentPoint): Promise<LossAndGradient> {
     const parameters = this.views(theta);
     const sums = new BatchSums(this.size, this.count, this.classCounts);
-    for (const batch of this.batches) {
-      const { lossSum, gradients } = await this.session.run(batch, parameters);
+    // `width` batches in flight, added in the batches' order (the same sums whichever session finishes
+    // first), so that at most `width` results wait in memory.
+    const running = new Map<number, Promise<GradientResult>>();
+    let started = 0;
+    for (let k = 0; k < this.batches.length; k++) {
+      for (; started < Math.min(k + this.width, this.batches.length); started++) {
+        const result = this.session.run(this.batches[started], parameters);
+        result.catch(() => {}); // awaited in turn below; a failure while an earlier batch is awaited is not unhandled
+        running.set(started, result);
+      }
+      const batch = this.batches[k];
+      const { lossSum, gradients } = await running.get(k)!;
+      running.delete(k);
       const { gradient, scale } = sums.target(batch.label);
       addGradients(this.slots, gradients, gradient, scale);
       sums.addLoss(batch.label, lossSum);

@@ -51,8 +51,10 @@ export interface ComputeOptions {
   allowEvalBatchChange?: boolean;
   partSize: number;
   backend: BackendChoice;
-  /** ONNX Runtime's intra-op threads (default: one per core). */
+  /** ONNX Runtime's intra-op threads per session (default: the cores divided among the sessions). */
   threads?: number;
+  /** ONNX Runtime CPU sessions evaluating a gradient's batches at once (default 1). */
+  sessions?: number;
   dataDir?: string;
   force: boolean;
   /** Ignore and remove other computes' leases on the method folder (their computes must be dead). */

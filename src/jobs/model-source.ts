@@ -29,7 +29,7 @@ export interface ModelSource {
   open(backend: RunningBackend, set: ImageSet, evalBatchSize: number, options?: ObjectiveOptions): Promise<Objective>;
 }
 
-export const engineOptions = (backend: RunningBackend) => ({ provider: backend.provider ?? 'cpu', threads: backend.threads ?? 1 });
+export const engineOptions = (backend: RunningBackend) => ({ provider: backend.provider ?? 'cpu', threads: backend.threads ?? 1, sessions: backend.sessions });
 
 export function modelSource(run: string, manifest: Manifest, options: { projectRoot: string; dataDir?: string }): ModelSource {
   if (manifest.imported) {
@@ -66,9 +66,9 @@ export interface ObjectiveSpec {
  * The objectives of `specs` on the backend `--backend` chooses among the source's engines: what
  * `lca compute`, `compute --dry-run` and `lca prune` all evaluate L with.
  */
-export async function openObjectives(source: ModelSource, specs: readonly ObjectiveSpec[], options: { backend: BackendChoice; threads?: number; reporter: Reporter }): Promise<{ backend: RunningBackend; objectives: Objective[] }> {
+export async function openObjectives(source: ModelSource, specs: readonly ObjectiveSpec[], options: { backend: BackendChoice; threads?: number; sessions?: number; reporter: Reporter }): Promise<{ backend: RunningBackend; objectives: Objective[] }> {
   const { backend, value: objectives } = await openBackend(options.backend, {
-    threads: options.threads, log: options.reporter, engines: source.engines,
+    threads: options.threads, sessions: options.sessions, log: options.reporter, engines: source.engines,
     open: async (b) => {
       const opened: Objective[] = [];
       for (const s of specs) opened.push(await source.open(b, s.set, s.evalBatchSize, s.options));

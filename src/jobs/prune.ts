@@ -30,6 +30,7 @@ export interface PruneOptions {
   randomMasks: number;
   backend: BackendChoice;
   threads?: number;
+  sessions?: number;
   dataDir?: string;
   projectRoot: string;
   reporter: Reporter;

@@ -28,7 +28,8 @@ function workerArgs(options: WorkersOptions, [first, last]: [number, number], k:
     options.binary, 'compute', '--run', options.run, '--method', options.method,
     '--iterations', `${first}:${last + 1}`, '--shard', `${k}/${count}`,
     '--tolerance', String(options.tolerance), '--max-splits', String(options.maxSplits), '--part-size', String(options.partSize),
-    '--backend', options.backend, '--threads', String(options.threads ?? Math.max(1, Math.floor(os.availableParallelism() / count))), '--log-level', 'debug', // debug carries the per-iteration lines that drive our progress
+    '--backend', options.backend, '--threads', String(options.threads ?? Math.max(1, Math.floor(os.availableParallelism() / (count * (options.sessions ?? 1))))),
+    ...(options.sessions !== undefined ? ['--sessions', String(options.sessions)] : []), '--log-level', 'debug', // debug carries the per-iteration lines that drive our progress
     ...(options.val ? ['--val'] : []),
     ...(options.perClass ? ['--per-class'] : []),
     ...(options.saveGradients ? ['--save-gradients'] : []),

@@ -1,0 +1,115 @@
+// Several gradient sessions of one model, each in a worker thread, taking the batches of a gradient as
+// they come free: on a CPU, ORT runs its copies (Pad, Slice, Transpose, Concat, batch norm) on one thread
+// whatever its intra-op count, so two one-thread sessions on two cores evaluate ResNet-20 1.3× faster than
+// one two-thread session, at a session's memory each. Results come back in the order batches were given,
+// so the sums over them, and their bytes, do not depend on which session ran what.
+import { Worker } from 'node:worker_threads';
+import { LcaError } from '../errors.js';
+import type { OnnxModel } from './onnx/model.js';
+import type { GradientBatch, GradientResult, GradientSession, SessionOptions } from './session.js';
+
+export type WorkerRequest =
+  | { kind: 'run'; id: number; batch: GradientBatch; parameters?: Float32Array[] }
+  | { kind: 'close' };
+
+export type WorkerReply =
+  | { kind: 'ready' }
+  | { kind: 'result'; id: number; lossSum: number; gradients: Float32Array[] }
+  | { kind: 'error'; id: number; message: string };
+
+interface Pending { resolve: (r: GradientResult) => void; reject: (e: Error) => void }
+
+/** One worker: its thread, the θ it last received, and the run it is busy with. */
+interface Member { worker: Worker; parameters?: readonly Float32Array[]; busy: boolean; exited: boolean }
+
+/**
+ * A batch's images and labels for another thread: copied out of the dataset (a view would carry the
+ * whole dataset's buffer with it) and transferred, unless the dataset is in shared memory already.
+ */
+function portable(batch: GradientBatch): { batch: GradientBatch; transfer: ArrayBuffer[] } {
+  if (batch.images.buffer instanceof SharedArrayBuffer) return { batch, transfer: [] };
+  const images = batch.images.slice();
+  const labels = batch.labels.slice();
+  return { batch: { images, labels }, transfer: [images.buffer, labels.buffer] };
+}
+
+export interface SessionPool extends GradientSession {
+  /** How many batches run at once. */
+  readonly size: number;
+}
+
+/** Opens `size` sessions of `model` with `options` each; fails with the first session's error. */
+export async function openSessionPool(model: OnnxModel, options: SessionOptions, size: number): Promise<SessionPool> {
+  const members: Member[] = [];
+  const pending = new Map<number, Pending>();
+  const queue: { id: number; batch: GradientBatch; parameters: readonly Float32Array[] }[] = [];
+  let nextId = 0;
+  let failure: Error | undefined;
+  let closing = false;
+
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const p of pending.values()) p.reject(failure);
+    pending.clear();
+    queue.length = 0;
+  };
+  const dispatch = () => {
+    for (const member of members) {
+      if (member.busy || queue.length === 0) continue;
+      const { id, batch, parameters } = queue.shift()!;
+      const { batch: sent, transfer } = portable(batch);
+      const fresh = member.parameters !== parameters;
+      member.parameters = parameters;
+      member.busy = true;
+      // θ's views are copied to the worker once per point: later batches of the same point reuse them.
+      member.worker.postMessage({ kind: 'run', id, batch: sent, parameters: fresh ? parameters.map((p) => p.slice()) : undefined } satisfies WorkerRequest, transfer);
+    }
+  };
+
+  const started = Array.from({ length: size }, () => new Promise<void>((ready, refuse) => {
+    const worker = new Worker(new URL('./session-worker.js', import.meta.url), { workerData: { model, options } });
+    const member: Member = { worker, busy: false, exited: false };
+    members.push(member);
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.kind === 'ready') return ready();
+      if (reply.kind === 'error' && reply.id === -1) return refuse(new LcaError(reply.message));
+      member.busy = false;
+      const p = pending.get(reply.id);
+      pending.delete(reply.id);
+      if (reply.kind === 'result') p?.resolve({ lossSum: reply.lossSum, gradients: reply.gradients });
+      else p?.reject(new LcaError(reply.message));
+      dispatch();
+    });
+    worker.on('error', (error) => { refuse(error); fail(new LcaError(`a gradient session's thread failed: ${error.message}`)); });
+    worker.on('exit', (code) => {
+      member.exited = true;
+      if (!closing) fail(new LcaError(`a gradient session's thread exited with code ${code}`));
+    });
+  }));
+  try {
+    await Promise.all(started);
+  } catch (error) {
+    closing = true;
+    await Promise.all(members.map((m) => m.worker.terminate()));
+    throw error;
+  }
+
+  return {
+    size,
+    run(batch, parameters) {
+      if (failure) return Promise.reject(failure);
+      const id = nextId++;
+      const result = new Promise<GradientResult>((resolve, reject) => pending.set(id, { resolve, reject }));
+      queue.push({ id, batch, parameters });
+      dispatch();
+      return result;
+    },
+    async release() {
+      closing = true;
+      await Promise.all(members.filter((m) => !m.exited).map((m) => new Promise<void>((closed) => {
+        m.worker.once('exit', () => closed());
+        m.worker.postMessage({ kind: 'close' } satisfies WorkerRequest);
+      })));
+    },
+  };
+}
