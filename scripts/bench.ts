@@ -11,8 +11,7 @@
 //      start) against N peer processes of 1 thread timing the same gradients at once (use more --rows:
 //      a worker's start-up and extra gradient are spread over its rows);
 //   3. peak RSS at the paper's evaluation batch (2,500) where the gradient rows use a smaller one (AllCNN):
-//      one cold gradient on ONNX Runtime with the most threads asked for. AllCNN's peak grows ~6 MB per
-//      example (3.1 GB at 500, 6.2 GB at 1,000, 13.4 GB at 2,500 on 2026-11-29): it needs ~14 GB free.
+//      one cold gradient on ONNX Runtime with the most threads asked for (AllCNN: 6.2 GB on 2026-11-30).
 // Every figure is also a ratio to the best peer (>1: lca is slower), since a shared machine makes lone
 // times unreliable; the load average is printed before and after. Not a test.
 //   npm run bench [-- --models mnist-fc,cifar-resnet20 --only gradient,lca,rss --threads 1,2 --sessions 2 --repeats 2 --rows 4 --workers 2 --tfjs wasm
