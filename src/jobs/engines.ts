@@ -9,19 +9,15 @@ import { engineOptions } from './model-source.js';
 /** The minibatch gradient of training, from the same gradient model as compute's objective on ONNX Runtime. */
 export async function openMinibatchGradient(backend: RunningBackend, net: Network): Promise<{ gradient: MinibatchGradient; release: () => Promise<void> }> {
   if (backend.engine === 'tfjs') return { gradient: tfjsMinibatchGradient(net), release: async () => {} };
-  const [{ openGradientSession }, { gradientGraph }, { forwardGraph, LOGITS }] = await Promise.all([
-    import('../engine/session.js'), import('../engine/autodiff.js'), import('../engine/forward.js'),
+  const [{ openGradientSession }, { gradientGraph }, { forwardGraph, LOGITS }, { addGradients }] = await Promise.all([
+    import('../engine/session.js'), import('../engine/autodiff.js'), import('../engine/forward.js'), import('../engine/objective.js'),
   ]);
   const { slots } = layoutOf(net.variables);
   const session = await openGradientSession(gradientGraph(forwardGraph(net), { logits: LOGITS, parameters: slots.map((s) => s.name) }), engineOptions(backend));
   const gradient: MinibatchGradient = async (theta, images, labels, out, scale) => {
     const { lossSum, gradients } = await session.run(
       { images, labels: BigInt64Array.from(labels, (l) => BigInt(l)) }, slots.map((s) => theta.subarray(s.offset, s.offset + s.size)));
-    slots.forEach((slot, v) => {
-      const g = gradients[v];
-      const target = out.subarray(slot.offset, slot.offset + slot.size);
-      for (let i = 0; i < g.length; i++) target[i] += scale * g[i];
-    });
+    addGradients(slots, gradients, out, scale);
     return lossSum;
   };
   return { gradient, release: () => session.release() };
