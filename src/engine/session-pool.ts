@@ -33,13 +33,8 @@ function portable(batch: GradientBatch): { batch: GradientBatch; transfer: Array
   return { batch: { images, labels }, transfer: [images.buffer, labels.buffer] };
 }
 
-export interface SessionPool extends GradientSession {
-  /** How many batches run at once. */
-  readonly size: number;
-}
-
-/** Opens `size` sessions of `model` with `options` each; fails with the first session's error. */
-export async function openSessionPool(model: OnnxModel, options: SessionOptions, size: number): Promise<SessionPool> {
+/** Opens `size` sessions of `model` with `options` each, running up to `size` batches at once; fails with the first session's error. */
+export async function openSessionPool(model: OnnxModel, options: SessionOptions, size: number): Promise<GradientSession> {
   const members: Member[] = [];
   const pending = new Map<number, Pending>();
   const queue: { id: number; batch: GradientBatch; parameters: readonly Float32Array[] }[] = [];
@@ -80,7 +75,11 @@ export async function openSessionPool(model: OnnxModel, options: SessionOptions,
       else p?.reject(new LcaError(reply.message));
       dispatch();
     });
-    worker.on('error', (error) => { refuse(error); fail(new LcaError(`a gradient session's thread failed: ${error.message}`)); });
+    worker.on('error', (error) => {
+      const failed = new LcaError(`a gradient session's thread failed: ${error.message}`);
+      refuse(failed);
+      fail(failed);
+    });
     worker.on('exit', (code) => {
       member.exited = true;
       if (!closing) fail(new LcaError(`a gradient session's thread exited with code ${code}`));
@@ -95,7 +94,6 @@ export async function openSessionPool(model: OnnxModel, options: SessionOptions,
   }
 
   return {
-    size,
     run(batch, parameters) {
       if (failure) return Promise.reject(failure);
       const id = nextId++;
