@@ -3,6 +3,9 @@
 // not load refused at open, and every thread ended by release.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { gradientGraph } from '../src/engine/autodiff.js';
 import { forwardGraph, LOGITS } from '../src/engine/forward.js';
 import { openSessionPool } from '../src/engine/session-pool.js';
@@ -11,6 +14,7 @@ import { LcaError } from '../src/errors.js';
 import { initialParameters } from '../src/models/init.js';
 import { layoutOf } from '../src/models/network.js';
 import { networkNamed } from '../src/models/registry.js';
+import { tempDir } from './helpers/temp-dir.js';
 
 const net = networkNamed('mnist-fc');
 const slots = layoutOf(net.variables).slots;
@@ -54,4 +58,31 @@ test('a batch the session refuses rejects with the session\'s message; the pool 
 
 test('a pool whose sessions cannot open is refused at open, its threads ended', async () => {
   await assert.rejects(openSessionPool(model, { provider: 'cpu', threads: 0 }, 2), new LcaError('threads must be a positive integer, got 0'));
+});
+
+test('idle session threads do not keep the process alive: a job that fails before it releases its pool still exits', () => {
+  const pool = new URL('../src/engine/session-pool.js', import.meta.url).href;
+  const script = `
+    import { openSessionPool } from ${JSON.stringify(pool)};
+    import { gradientGraph } from ${JSON.stringify(new URL('../src/engine/autodiff.js', import.meta.url).href)};
+    import { forwardGraph, LOGITS } from ${JSON.stringify(new URL('../src/engine/forward.js', import.meta.url).href)};
+    import { networkNamed } from ${JSON.stringify(new URL('../src/models/registry.js', import.meta.url).href)};
+    import { layoutOf } from ${JSON.stringify(new URL('../src/models/network.js', import.meta.url).href)};
+    const net = networkNamed('mnist-fc');
+    const slots = layoutOf(net.variables).slots;
+    const p = await openSessionPool(gradientGraph(forwardGraph(net), { logits: LOGITS, parameters: slots.map((s) => s.name) }), { provider: 'cpu', threads: 1 }, 2);
+    const theta = new Float32Array(slots.reduce((n, s) => n + s.size, 0));
+    const r = await p.run({ images: new Float32Array(784), labels: new BigInt64Array(1) }, slots.map((s) => theta.subarray(s.offset, s.offset + s.size)));
+    console.log('ran', r.lossSum.toFixed(4));
+    // As bin/lca.js ends on an error: an exit code, and the process left to end when nothing keeps it alive.
+    console.error('a job failing with its pool open');
+    process.exitCode = 1;`;
+  // A file, not `node -e`: workers inherit the parent's flags, and --input-type is refused outside -e.
+  const file = path.join(tempDir('lca-pool-exit-'), 'job.mjs');
+  fs.writeFileSync(file, script);
+  const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(child.signal, null, `killed after 60 s: the process hung (${child.stderr})`);
+  assert.equal(child.status, 1, child.stderr);
+  assert.match(child.stdout, /^ran 2\.3026$/m, 'the pool kept the process alive while its batch ran');
+  assert.match(child.stderr, /a job failing with its pool open/);
 });

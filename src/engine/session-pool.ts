@@ -19,7 +19,10 @@ export type WorkerReply =
 
 interface Pending { resolve: (r: GradientResult) => void; reject: (e: Error) => void }
 
-/** One worker: its thread, the θ it last received, and the run it is busy with. */
+/**
+ * One worker: its thread, the θ it last received, and the run it is busy with. An idle thread does not keep
+ * the process alive (a job that fails before it releases the pool still exits); a busy or closing one does.
+ */
 interface Member { worker: Worker; parameters?: readonly Float32Array[]; busy: boolean; exited: boolean }
 
 /**
@@ -56,6 +59,7 @@ export async function openSessionPool(model: OnnxModel, options: SessionOptions,
       const fresh = member.parameters !== parameters;
       member.parameters = parameters;
       member.busy = true;
+      member.worker.ref();
       // θ's views are copied to the worker once per point: later batches of the same point reuse them.
       member.worker.postMessage({ kind: 'run', id, batch: sent, parameters: fresh ? parameters.map((p) => p.slice()) : undefined } satisfies WorkerRequest, transfer);
     }
@@ -66,9 +70,13 @@ export async function openSessionPool(model: OnnxModel, options: SessionOptions,
     const member: Member = { worker, busy: false, exited: false };
     members.push(member);
     worker.on('message', (reply: WorkerReply) => {
-      if (reply.kind === 'ready') return ready();
+      if (reply.kind === 'ready') {
+        worker.unref();
+        return ready();
+      }
       if (reply.kind === 'error' && reply.id === -1) return refuse(new LcaError(reply.message));
       member.busy = false;
+      worker.unref();
       const p = pending.get(reply.id);
       pending.delete(reply.id);
       if (reply.kind === 'result') p?.resolve({ lossSum: reply.lossSum, gradients: reply.gradients });
@@ -105,6 +113,7 @@ export async function openSessionPool(model: OnnxModel, options: SessionOptions,
     async release() {
       closing = true;
       await Promise.all(members.filter((m) => !m.exited).map((m) => new Promise<void>((closed) => {
+        m.worker.ref(); // the caller goes on after the threads have ended
         m.worker.once('exit', () => closed());
         m.worker.postMessage({ kind: 'close' } satisfies WorkerRequest);
       })));

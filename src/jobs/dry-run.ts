@@ -23,7 +23,7 @@ import { checkBatchStatistics, checkBlocks, checkValidationSet, resolveRange } f
 import type { ComputeOptions } from './compute.js';
 import { estimateLoop, stopwatch, type GradientTimings, type Timing } from './gradient-timer.js';
 import { blockCount } from '../lca/aggregate.js';
-import { modelSource, openObjectives } from './model-source.js';
+import { modelSource, openObjectives, type Objective } from './model-source.js';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 const timings = (timed: Timing[]) => {
@@ -61,6 +61,36 @@ async function observedSplits(dir: string): Promise<{ splits: number; rows: numb
   return rows > 0 ? { splits: sum / rows, rows } : null;
 }
 
+/**
+ * Gradients timed as the compute will take them: at θ_a (cold), at θ_{a+1}, row a integrated (its midpoint
+ * and every doubling it needs: its splits are measured, not assumed), then more while cheap
+ * (lca/estimate.ts's wantsSample), alternating θ_a and θ_{a+1}, and the midpoint.
+ */
+async function measureFirstRow(objectives: readonly Objective[], from: Float32Array, to: Float32Array, options: Pick<ComputeOptions, 'method' | 'tolerance' | 'maxSplits'>) {
+  const evaluate = async (theta: Float32Array, at?: SegmentPoint): Promise<{ timing: Timing; evaluation: Evaluation }> => {
+    const lap = stopwatch();
+    const results = [];
+    for (const o of objectives) results.push(await o.lossAndGradient(theta, at));
+    return { timing: lap(), evaluation: { losses: results.map((r) => r.loss), gradients: results.map((r) => r.gradient) } };
+  };
+  const at = (s: number): SegmentPoint => ({ from, to, s });
+  const start = await evaluate(from);
+  const end = await evaluate(to);
+  const timed: GradientTimings = { first: start.timing, endpoint: [end.timing], interior: [] };
+  const firstRow = await integrateSegment(from, to, start.evaluation, end.evaluation, async (theta, s) => {
+    const e = await evaluate(theta, at(s));
+    timed.interior.push(e.timing);
+    return e.evaluation.gradients;
+  }, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving: objectives.length });
+  const interior = options.method !== 'first-order';
+  const wants = (kind: Timing[]) => wantsSample(kind.map((t) => t.wall));
+  while (wants(timed.endpoint) || (interior && wants(timed.interior))) {
+    if (wants(timed.endpoint)) timed.endpoint.push((await evaluate([from, to][(timed.endpoint.length + 1) % 2])).timing);
+    if (interior && wants(timed.interior)) timed.interior.push((await evaluate(pointOnSegment(from, to, 0.5), at(0.5))).timing);
+  }
+  return { start, timed, firstRow };
+}
+
 export async function runDryRun(options: ComputeOptions & { workers?: number }): Promise<Report> {
   const { run } = options;
   const started = performance.now();
@@ -87,33 +117,18 @@ export async function runDryRun(options: ComputeOptions & { workers?: number }):
   const setup = seconds(setupStarted);
   // θ_a and θ_{a+1} of the first row to compute (or of the range, when everything is computed already).
   const a = Math.min(todo[0]?.[0] ?? first, manifest.training.iterations - 1);
-  const thetas: Float32Array[] = [];
-  for await (const iterate of readIterates(run, manifest, a, a + 1)) thetas.push(iterate.theta);
-  const evaluate = async (theta: Float32Array, at?: SegmentPoint): Promise<{ timing: Timing; evaluation: Evaluation }> => {
-    const lap = stopwatch();
-    const results = [];
-    for (const o of objectives) results.push(await o.lossAndGradient(theta, at));
-    return { timing: lap(), evaluation: { losses: results.map((r) => r.loss), gradients: results.map((r) => r.gradient) } };
-  };
-  const at = (s: number): SegmentPoint => ({ from: thetas[0], to: thetas[1], s });
-  const start = await evaluate(thetas[0]);
-  const end = await evaluate(thetas[1]);
-  const timed: GradientTimings = { first: start.timing, endpoint: [end.timing], interior: [] };
-  // Row a integrated as the compute will (its midpoint, and every doubling it needs): its splits are measured, not assumed.
-  const firstRow = await integrateSegment(thetas[0], thetas[1], start.evaluation, end.evaluation, async (theta, s) => {
-    const e = await evaluate(theta, at(s));
-    timed.interior.push(e.timing);
-    return e.evaluation.gradients;
-  }, { method: options.method, tolerance: options.tolerance, maxSplits: options.maxSplits, driving: objectives.length });
-  // More timings while cheap (lca/estimate.ts's wantsSample): alternating θ_a and θ_{a+1}, and the midpoint.
   const interior = options.method !== 'first-order';
-  const wants = (kind: Timing[]) => wantsSample(kind.map((t) => t.wall));
-  while (wants(timed.endpoint) || (interior && wants(timed.interior))) {
-    if (wants(timed.endpoint)) timed.endpoint.push((await evaluate(thetas[(timed.endpoint.length + 1) % 2])).timing);
-    if (interior && wants(timed.interior)) timed.interior.push((await evaluate(pointOnSegment(thetas[0], thetas[1], 0.5), at(0.5))).timing);
+  // The objectives hold ONNX Runtime sessions (with --sessions, threads too): released however the measuring ends.
+  let measured;
+  try {
+    const thetas: Float32Array[] = [];
+    for await (const iterate of readIterates(run, manifest, a, a + 1)) thetas.push(iterate.theta);
+    measured = await measureFirstRow(objectives, thetas[0], thetas[1], options);
+  } finally {
+    for (const o of objectives) await o.dispose();
   }
+  const { start, timed, firstRow } = measured;
   const splits = options.method === 'adaptive' ? observed?.splits ?? firstRow.splits : firstRow.splits;
-  for (const o of objectives) await o.dispose();
   const peakRss = process.resourceUsage().maxRSS * 1024;
 
   const workers = Math.max(1, options.workers ?? 1);
