@@ -189,7 +189,7 @@ test('an explicit ORT choice that cannot start is a one-line LcaError; lca\'s ow
   await assert.rejects(openBackend('auto', { probes: fakeProbes(), log, open: async () => { throw usage; } }), (err) => err === usage);
 });
 
-test('--sessions: the CPU backend records them and divides the cores among them; CUDA runs one session and says so', async () => {
+test('--sessions: the CPU backend records them and divides the cores among them; CUDA and TF.js run one and say so', async () => {
   const { log, lines } = collect();
   const cpu = await openBackend('onnxruntime', { probes: fakeProbes(), log, sessions: 2, open: async () => 1 });
   assert.equal(cpu.backend.sessions, 2);
@@ -199,6 +199,10 @@ test('--sessions: the CPU backend records them and divides the cores among them;
   const cuda = await openBackend('onnxruntime-cuda', { probes: fakeProbes(), log, sessions: 2, open: async () => 1 });
   assert.equal(cuda.backend.sessions, undefined);
   assert.deepEqual(lines, [{ level: 'info', message: "--sessions 2: ONNX Runtime's CUDA provider runs one session" }]);
+  lines.length = 0;
+  const tfjs = await openBackend('cpu', { probes: fakeProbes(), log, sessions: 2, open: async () => 1 });
+  assert.equal(tfjs.backend.sessions, undefined);
+  assert.deepEqual(lines, [{ level: 'info', message: '--sessions 2: TF.js (cpu) evaluates one batch at a time' }]);
 });
 
 test('a command limited to one engine refuses the other by name', async () => {

@@ -45,7 +45,7 @@ export async function openBackend<T>(choice: BackendChoice, options: OpenOptions
   const sessions = options.sessions ?? 1;
   for (const name of candidates) {
     try {
-      const backend = isOrtBackend(name) ? ortBackend(name, probes, options.threads, sessions, log) : await tfjsBackend(name);
+      const backend = isOrtBackend(name) ? ortBackend(name, probes, options.threads, sessions, log) : await tfjsBackend(name, sessions, log);
       return { backend, value: await options.open(backend) };
     } catch (err) {
       // A session that will not start (a provider library that will not load) and a TF.js backend that
@@ -73,7 +73,8 @@ function ortBackend(name: 'onnxruntime' | 'onnxruntime-cuda', probes: ProbeResul
   return { engine: 'onnxruntime', name, package: BACKEND_PACKAGES[name], version: probes[name].version ?? 'unknown', provider, threads: resolveThreads(threads, cpuSessions), ...(cpuSessions ? { sessions: cpuSessions } : {}) };
 }
 
-async function tfjsBackend(name: Exclude<BackendName, 'onnxruntime' | 'onnxruntime-cuda'>): Promise<RunningBackend> {
+async function tfjsBackend(name: Exclude<BackendName, 'onnxruntime' | 'onnxruntime-cuda'>, sessions: number, log: OpenOptions<unknown>['log']): Promise<RunningBackend> {
+  if (sessions > 1) log.info(`--sessions ${sessions}: TF.js (${name}) evaluates one batch at a time`);
   try {
     const info = await initBackend(name);
     return { engine: 'tfjs', name: info.name, package: info.package, version: info.version };

@@ -44,7 +44,7 @@ interface ComputeFlags {
 export const computeCommand = () =>
   new Command('compute')
     .description('integrate full-training-set gradients along the saved path and write the T×K LCA matrix')
-    .addHelpText('after', examples('lca compute --run runs/fc 2> compute.log', 'lca compute --run runs/fc --iterations 0:50 --workers 2', 'lca compute --run runs/resnet --store layers --every 10'))
+    .addHelpText('after', examples('lca compute --run runs/fc 2> compute.log', 'lca compute --run runs/fc --iterations 0:50 --workers 2', 'lca compute --run runs/resnet --sessions 2', 'lca compute --run runs/resnet --store layers --every 10'))
     .requiredOption('-r, --run <dir>', 'run directory made by `lca train`')
     .addOption(methodOption().default('adaptive'))
     .option('--val', 'also integrate the validation loss; the larger error drives splitting')
