@@ -1,7 +1,8 @@
 // L(θ) and ∇L(θ) over a whole dataset (or a subset, or per class) on ONNX Runtime: the same evaluation
 // batches and sums as the TF.js FullDatasetObjective (lca/batch-plan.ts), each batch one run of the
-// network's gradient model. Images stay where the dataset holds them (contiguous batches are views);
-// θ's variables are fed as views of θ, so a point costs no copy on the JavaScript side.
+// network's gradient model (with --sessions, several at once: session-pool.ts). Images stay where the
+// dataset holds them (contiguous batches are views); θ's variables are fed as views of θ, so a point costs
+// no copy on the JavaScript side of one session.
 import { gatherExamples } from '../data/imageset.js';
 import type { ImageSet } from '../data/types.js';
 import { UsageError } from '../errors.js';
