@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 import { LcaError, UsageError } from '../src/errors.js';
-import { describeBackend, type RunningBackend } from '../src/backend/names.js';
-import { openBackend, resolveThreads } from '../src/backend/open.js';
+import { describeBackend, resolveThreads, type RunningBackend } from '../src/backend/names.js';
+import { openBackend } from '../src/backend/open.js';
 import {
   CUDA_INSTALL_COMMAND, CUDA_LIBRARIES, CUDA_PROVIDER_FILES, missingCudaLibraries, ortBinDir, parseLdconfig, probeOrt, probeOrtCuda,
 } from '../src/backend/probe-ort.js';

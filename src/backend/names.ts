@@ -1,5 +1,6 @@
 // The backends lca can run on, as one `as const` list that feeds the type, the CLI choices and the help
 // text: two engines (ONNX Runtime with its CUDA or CPU provider, and TF.js on its four backends).
+import os from 'node:os';
 
 export const BACKEND_CHOICES = ['auto', 'onnxruntime-cuda', 'tensorflow-gpu', 'onnxruntime', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -43,6 +44,12 @@ export const ENGINE_NAMES: Readonly<Record<TfjsBackendName, string>> = {
 export function isBackendChoice(value: string): value is BackendChoice {
   return (BACKEND_CHOICES as readonly string[]).includes(value);
 }
+
+/**
+ * `--threads`: intra-op threads of each ONNX Runtime CPU session, by default the cores divided among the
+ * `sessions` (those of every `--workers` process, for the parent that starts them).
+ */
+export const resolveThreads = (requested?: number, sessions = 1): number => requested ?? Math.max(1, Math.floor(os.availableParallelism() / sessions));
 
 /** The backend that ran, as recorded in the manifest (`backend`) and in every part (`lca.backend`). */
 export interface RunningBackend {

@@ -2,18 +2,14 @@
 // (auto: onnxruntime-cuda → tensorflow-gpu → onnxruntime → tensorflow → wasm → cpu), and the job's own
 // `open` (its objective or gradient session) is what proves a candidate loads; under auto a candidate that
 // fails is logged and the next one tried. What ran is described once, for the log, the manifest and parts.
-import os from 'node:os';
 
 import * as tf from '@tensorflow/tfjs';
 
 import { ExistsError, InputError, LcaError, UsageError } from '../errors.js';
 import { firstLine, initBackend } from './init.js';
-import { AUTO_ORDER, BACKEND_PACKAGES, engineOf, isOrtBackend, ORT_PROVIDERS, type BackendChoice, type BackendName, type Engine, type RunningBackend } from './names.js';
+import { AUTO_ORDER, BACKEND_PACKAGES, engineOf, isOrtBackend, ORT_PROVIDERS, resolveThreads, type BackendChoice, type BackendName, type Engine, type RunningBackend } from './names.js';
 import { probeBackends } from './probe.js';
 import { selectBackends, skippedBackends, type ProbeResults } from './select.js';
-
-/** `--threads`: intra-op threads of each of ONNX Runtime's CPU sessions, by default the cores divided among them. */
-export const resolveThreads = (requested?: number, sessions = 1): number => requested ?? Math.max(1, Math.floor(os.availableParallelism() / sessions));
 
 export interface OpenOptions<T> {
   threads?: number;

@@ -25,17 +25,6 @@ interface Pending { resolve: (r: GradientResult) => void; reject: (e: Error) => 
  */
 interface Member { worker: Worker; parameters?: readonly Float32Array[]; busy: boolean; exited: boolean }
 
-/**
- * A batch's images and labels for another thread: copied out of the dataset (a view would carry the
- * whole dataset's buffer with it) and transferred, unless the dataset is in shared memory already.
- */
-function portable(batch: GradientBatch): { batch: GradientBatch; transfer: ArrayBuffer[] } {
-  if (batch.images.buffer instanceof SharedArrayBuffer) return { batch, transfer: [] };
-  const images = batch.images.slice();
-  const labels = batch.labels.slice();
-  return { batch: { images, labels }, transfer: [images.buffer, labels.buffer] };
-}
-
 /** Opens `size` sessions of `model` with `options` each, running up to `size` batches at once; fails with the first session's error. */
 export async function openSessionPool(model: OnnxModel, options: SessionOptions, size: number): Promise<GradientSession> {
   const members: Member[] = [];
@@ -55,13 +44,15 @@ export async function openSessionPool(model: OnnxModel, options: SessionOptions,
     for (const member of members) {
       if (member.busy || queue.length === 0) continue;
       const { id, batch, parameters } = queue.shift()!;
-      const { batch: sent, transfer } = portable(batch);
+      // A batch's images are a view of the dataset, which posting would copy whole: its own copy is moved
+      // instead. Its labels are the objective's own small array, copied by the post.
+      const images = batch.images.slice();
       const fresh = member.parameters !== parameters;
       member.parameters = parameters;
       member.busy = true;
       member.worker.ref();
       // θ's views are copied to the worker once per point: later batches of the same point reuse them.
-      member.worker.postMessage({ kind: 'run', id, batch: sent, parameters: fresh ? parameters.map((p) => p.slice()) : undefined } satisfies WorkerRequest, transfer);
+      member.worker.postMessage({ kind: 'run', id, batch: { images, labels: batch.labels }, parameters: fresh ? parameters.map((p) => p.slice()) : undefined } satisfies WorkerRequest, [images.buffer]);
     }
   };
 

@@ -3,8 +3,8 @@
 // naming every worker that failed. Parts a worker finished are kept, so a rerun resumes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import readline from 'node:readline';
+import { resolveThreads } from '../backend/names.js';
 import { LcaError, UsageError } from '../errors.js';
 import { rowCount, shardRange } from '../lca/schedule.js';
 import { assertNoWriters } from '../store/compute-lease.js';
@@ -28,7 +28,7 @@ function workerArgs(options: WorkersOptions, [first, last]: [number, number], k:
     options.binary, 'compute', '--run', options.run, '--method', options.method,
     '--iterations', `${first}:${last + 1}`, '--shard', `${k}/${count}`,
     '--tolerance', String(options.tolerance), '--max-splits', String(options.maxSplits), '--part-size', String(options.partSize),
-    '--backend', options.backend, '--threads', String(options.threads ?? Math.max(1, Math.floor(os.availableParallelism() / (count * (options.sessions ?? 1))))),
+    '--backend', options.backend, '--threads', String(resolveThreads(options.threads, count * (options.sessions ?? 1))),
     ...(options.sessions !== undefined ? ['--sessions', String(options.sessions)] : []), '--log-level', 'debug', // debug carries the per-iteration lines that drive our progress
     ...(options.val ? ['--val'] : []),
     ...(options.perClass ? ['--per-class'] : []),
